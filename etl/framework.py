@@ -1,0 +1,190 @@
+"""The reintegration framework (data/reference/framework.yaml), loaded once.
+
+Both the ETL and the dashboard read the framework through this module, so labels,
+orderings, thresholds and code lists live in one file. Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+REFERENCE = ROOT / "data" / "reference"
+FRAMEWORK_FILE = REFERENCE / "framework.yaml"
+SUBMISSION_FILE = REFERENCE / "submission.yaml"
+SCHEMA_DIR = ROOT / "data" / "schema"
+
+
+def norm(text: object) -> str:
+    """Normalise a label for matching: accents off, lower case, single spaces.
+
+    Used for every alias lookup so that 'Phnom  Penh', 'phnom-penh' and 'Phnom_Penh' match.
+    """
+    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    s = s.replace("đ", "d").replace("Đ", "D")
+    return re.sub(r"[\s_\-.'’]+", " ", s).strip().lower()
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: one instance per file
+class Framework:
+    data: dict[str, Any] = field(repr=False)
+
+    # --- outcome framework -------------------------------------------------
+    @cached_property
+    def outcomes(self) -> list[dict]:
+        return self.data["outcomes"]
+
+    @cached_property
+    def outcome_keys(self) -> list[str]:
+        return [o["key"] for o in self.outcomes]
+
+    @cached_property
+    def person_outcome_keys(self) -> list[str]:
+        return [o["key"] for o in self.outcomes if o["scope"] == "person"]
+
+    def outcome(self, key: str) -> dict:
+        return next(o for o in self.outcomes if o["key"] == key)
+
+    @cached_property
+    def service_areas(self) -> list[dict]:
+        return self.data["service_areas"]
+
+    @cached_property
+    def service_area_keys(self) -> list[str]:
+        return [s["key"] for s in self.service_areas]
+
+    def service_area(self, key: str) -> dict:
+        return next(s for s in self.service_areas if s["key"] == key)
+
+    @cached_property
+    def barriers(self) -> list[dict]:
+        """Every barrier with its service area: [{code, label, service_area}]."""
+        return [
+            {**b, "service_area": s["key"]} for s in self.service_areas for b in s["barriers"]
+        ]
+
+    @cached_property
+    def scale(self) -> list[dict]:
+        return self.data["scale"]["levels"]
+
+    @cached_property
+    def achieved_threshold(self) -> int:
+        return int(self.data["scale"]["achieved_threshold"])
+
+    @cached_property
+    def min_score(self) -> int:
+        return min(level["score"] for level in self.scale)
+
+    @cached_property
+    def max_score(self) -> int:
+        return max(level["score"] for level in self.scale)
+
+    @cached_property
+    def duration_bands(self) -> list[dict]:
+        return self.data["duration_bands"]
+
+    @cached_property
+    def age_bands(self) -> list[dict]:
+        return self.data["age_bands"]
+
+    @cached_property
+    def child_under_age(self) -> int:
+        return int(self.data["child_under_age"])
+
+    @cached_property
+    def child_age_bands(self) -> list[str]:
+        return [b["key"] for b in self.age_bands if b["min_age"] < self.child_under_age]
+
+    @cached_property
+    def adult_age_bands(self) -> list[str]:
+        return [b["key"] for b in self.age_bands if b["min_age"] >= self.child_under_age]
+
+    def duration_band_for(self, months: float) -> str:
+        for band in self.duration_bands:
+            upper = band["max_months"]
+            if months >= band["min_months"] and (upper is None or months < upper):
+                return band["key"]
+        raise ValueError(f"no duration band for {months} months")
+
+    def age_band_for(self, age: int) -> str:
+        for band in self.age_bands:
+            upper = band["max_age"]
+            if age >= band["min_age"] and (upper is None or age <= upper):
+                return band["key"]
+        raise ValueError(f"no age band for age {age}")
+
+    # --- code lists --------------------------------------------------------
+    def code_list(self, name: str) -> list[dict]:
+        """A list of {key, label, aliases}; 'service_areas' and 'barriers' included."""
+        if name == "service_areas":
+            return [{"key": s["key"], "label": s["label"], "aliases": []} for s in self.service_areas]
+        if name == "barriers":
+            return [{"key": b["code"], "label": b["label"], "aliases": []} for b in self.barriers]
+        if name == "outcomes":
+            return [
+                {"key": o["key"], "label": o["label"], "aliases": [o["short"]]} for o in self.outcomes
+            ]
+        return self.data[name]
+
+    def label(self, list_name: str, key: str) -> str:
+        for entry in self.code_list(list_name):
+            if entry["key"] == key:
+                return entry["label"]
+        return key
+
+    @lru_cache(maxsize=None)  # noqa: B019 - the framework object lives for the whole process
+    def alias_map(self, name: str) -> dict[str, str]:
+        """Normalised key, label and aliases -> key, for reading submissions."""
+        out: dict[str, str] = {}
+        for entry in self.code_list(name):
+            for text in [entry["key"], entry["label"], *entry.get("aliases", [])]:
+                out.setdefault(norm(text), entry["key"])
+        return out
+
+    # --- geography ---------------------------------------------------------
+    @cached_property
+    def countries(self) -> list[dict]:
+        return self.data.get("countries") or []
+
+    @cached_property
+    def country_codes(self) -> list[str]:
+        return [c["code"] for c in self.countries]
+
+    def country(self, code: str) -> dict:
+        return next(c for c in self.countries if c["code"] == code)
+
+    @cached_property
+    def provinces(self) -> list[dict]:
+        """Every current province: [{code, name, country, aliases, ...}] in file order."""
+        return [{**p, "country": c["code"]} for c in self.countries for p in c.get("provinces", [])]
+
+    @cached_property
+    def province_names(self) -> dict[str, str]:
+        names = {p["code"]: p["name"] for p in self.provinces}
+        for c in self.countries:
+            names[unknown_province(c["code"])] = f"{c['name']}: province not recorded"
+        return names
+
+
+def unknown_province(country: str) -> str:
+    """The province code stored when an agency did not record the province."""
+    return f"{country}-UNK"
+
+
+@lru_cache(maxsize=None)
+def load(path: str | Path = FRAMEWORK_FILE) -> Framework:
+    with open(path, encoding="utf-8") as fh:
+        return Framework(yaml.safe_load(fh))
+
+
+@lru_cache(maxsize=None)
+def submission_spec(path: str | Path = SUBMISSION_FILE) -> dict:
+    with open(path, encoding="utf-8") as fh:
+        return yaml.safe_load(fh)

@@ -23,12 +23,19 @@ SCHEMA_DIR = ROOT / "data" / "schema"
 
 
 def norm(text: object) -> str:
-    """Normalise a label for matching: accents off, lower case, single spaces.
+    """Normalise a label for matching: Latin accents off, lower case, single spaces.
 
-    Used for every alias lookup so that 'Phnom  Penh', 'phnom-penh' and 'Phnom_Penh' match.
+    'Phnom  Penh', 'phnom-penh' and 'Phnom_Penh' match; 'Đà Nẵng' matches 'Da Nang'.
+    Marks on non-Latin letters (Khmer, Thai, Lao, Burmese vowel signs) are kept: there
+    they are part of the word.
     """
-    s = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    s = s.replace("đ", "d").replace("Đ", "D")
+    s = unicodedata.normalize("NFKD", str(text).replace("đ", "d").replace("Đ", "D"))
+    kept: list[str] = []
+    for ch in s:
+        if unicodedata.combining(ch) and kept and kept[-1].isascii():
+            continue
+        kept.append(ch)
+    s = unicodedata.normalize("NFC", "".join(kept))
     return re.sub(r"[\s_\-.'’]+", " ", s).strip().lower()
 
 

@@ -1,0 +1,169 @@
+"""Validation SQL, built from the submission spec.
+
+Pure functions: spec + which columns a file has -> (sql, params). Column names come only
+from the spec (an allow-list); every value from a file is bound, never pasted. Stage 1
+parses each cell and records why it failed; stage 2 (per table) checks rows against each
+other and against the warehouse (unknown case, dates out of order, duplicates).
+
+Each stage adds to `_errors`, a list of {col, value, reason, message}; a row with any
+error is quarantined with all of its reasons, never dropped.
+"""
+
+from __future__ import annotations
+
+from etl import framework
+from etl.spec import Column, columns
+
+# Mapped types are matched in Python (etl/lookups.py) on distinct values, joined back here.
+MAPPED = {"country", "any_country", "province", "code", "age", "score", "boolean", "currency"}
+DATE_FORMATS = [
+    "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y/%m/%d",
+    "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d %b %Y", "%d-%b-%Y", "%d %B %Y",
+]
+EARLIEST = "2000-01-01"  # reintegration case records before this are typing errors
+
+
+def expected_text(col: Column) -> str:
+    fw = framework.load()
+    if col.type == "date":
+        return f"a date like 2024-03-31 or 31/03/2024, between {EARLIEST} and today"
+    if col.type == "province":
+        return "a province of the row's country (ISO code like KH-12, or its name), or 'unknown'"
+    if col.type == "country":
+        return "one of " + ", ".join(f"{c['code']} ({c['name']})" for c in fw.countries)
+    if col.type == "any_country":
+        return "a country's ISO code (TH, THA) or English name"
+    if col.type == "age":
+        return "age in whole years (0-120) or an age band (" + ", ".join(b["label"] for b in fw.age_bands) + ")"
+    if col.type == "score":
+        return "a score " + ", ".join(f"{s['score']} ({s['label']})" for s in fw.scale) + ", or blank"
+    if col.type == "boolean":
+        return "yes or no"
+    if col.type == "currency":
+        return "an ISO 4217 currency code such as USD, KHR, THB"
+    if col.type == "amount":
+        return "a number of 0 or more, like 1250.50"
+    if col.type == "year":
+        return "a four-digit year"
+    if col.type == "agency":
+        return "an agency code of letters, digits, - and _"
+    if col.type == "code" and col.list == "barriers":
+        return "a barrier code listed in data/README.md (e.g. ECO-06)"
+    if col.type == "code":
+        return "one of " + ", ".join(e["key"] for e in fw.code_list(col.list))
+    return "a value"
+
+
+def map_table(col: Column) -> str:
+    return f"map_{col.name}"
+
+
+def _parse(col: Column, v: str) -> str:
+    """SQL turning cleaned text v into a value of the column's type (NULL when it cannot)."""
+    if col.type in MAPPED:
+        return f"{map_table(col)}.val"
+    if col.type == "case_ref":
+        return v
+    if col.type == "agency":
+        return f"upper({v})"
+    if col.type == "date":
+        excel = f"DATE '1899-12-30' + CAST(CAST({v} AS DOUBLE) AS INTEGER)"
+        return (
+            f"CASE WHEN regexp_full_match({v}, '\\d{{5}}(\\.0+)?') THEN {excel} "
+            f"ELSE CAST(try_strptime({v}, $date_formats) AS DATE) END"
+        )
+    if col.type == "year":
+        return f"TRY_CAST({v} AS SMALLINT)"
+    if col.type == "amount":
+        return f"TRY_CAST(regexp_replace({v}, '[\\s,]', '', 'g') AS DECIMAL(20, 2))"
+    raise ValueError(f"unknown column type {col.type}")
+
+
+def _valid(col: Column, p: str) -> str:
+    """SQL condition: parsed value p is acceptable."""
+    if col.type == "case_ref":
+        return f"length({p}) <= 64"
+    if col.type == "agency":
+        return f"regexp_full_match({p}, '[A-Z0-9][A-Z0-9_-]{{0,39}}')"
+    if col.type == "date":
+        return f"{p} BETWEEN DATE '{EARLIEST}' AND $today"
+    if col.type == "year":
+        return f"{p} BETWEEN 2000 AND 2100"
+    if col.type == "amount":
+        return f"{p} >= 0"
+    return f"{p} IS NOT NULL"
+
+
+def _error(col: Column, header: str, v: str, ok: str) -> str:
+    """SQL for this column's error struct, or NULL when the cell is fine."""
+    problem = "is not valid"
+    if col.type == "date":
+        problem = "is not a date in the accepted range"
+    elif col.type in MAPPED:
+        problem = "is not recognised"
+    reason = f"invalid_{col.type}"
+    missing = (
+        f"WHEN {v} IS NULL THEN {{'col': '{col.name}', 'value': NULL, 'reason': 'missing', "
+        f"'message': format('{{}} row {{}}, column \"{{}}\" is empty; a value is required', "
+        f"$file, _row, $h_{col.name})}}"
+        if col.required
+        else ""
+    )
+    return (
+        f"CASE {missing} WHEN {v} IS NOT NULL AND NOT coalesce({ok}, false) THEN "
+        f"{{'col': '{col.name}', 'value': {v}, 'reason': '{reason}', "
+        f"'message': format('{{}} row {{}}, column \"{{}}\": \"{{}}\" {problem}; expected {{}}', "
+        f"$file, _row, $h_{col.name}, {v}, $x_{col.name})}} END"
+    )
+
+
+def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
+    """Parse every cell of `raw` into table `checked`.
+
+    present: canonical column -> header as written in the file. Columns of the format that
+    the file lacks come out NULL (the caller has refused files missing a required column).
+    The caller binds $file and $today and creates the map_<column> tables.
+    """
+    cols = columns(table)
+    params: dict = {"date_formats": DATE_FORMATS}
+    cleaned, parsed, finals, errors, joins = [], [], ["_row"], [], []
+    for col in cols:
+        if col.name not in present:
+            finals.append(f"NULL AS {col.name}")
+            continue
+        v = f"c.{col.name}"
+        cleaned.append(f"nullif(trim(raw.{col.name}), '') AS {col.name}")
+        parsed.append(f"{_parse(col, v)} AS p_{col.name}")
+        ok = _valid(col, f"p_{col.name}")
+        finals.append(f"CASE WHEN {ok} THEN p_{col.name} END AS {col.name}")
+        errors.append(_error(col, present[col.name], col.name, ok))
+        params[f"h_{col.name}"] = present[col.name]
+        params[f"x_{col.name}"] = expected_text(col)
+        m = map_table(col)
+        if col.type == "province":
+            country = "c.country" if "country" in present else "NULL"
+            joins.append(f"LEFT JOIN {m} ON {m}.country_raw IS NOT DISTINCT FROM {country} AND {m}.raw = {v}")
+        elif col.type in MAPPED:
+            joins.append(f"LEFT JOIN {m} ON {m}.raw = {v}")
+    error_list = "list_filter([" + ", ".join(errors) + "], lambda e: e IS NOT NULL)" if errors else "[]"
+    sql = (
+        "CREATE OR REPLACE TEMP TABLE checked AS\n"
+        f"WITH c AS (SELECT _row, {', '.join(cleaned)} FROM raw),\n"
+        f"p AS (SELECT c.*, {', '.join(parsed)} FROM c {' '.join(joins)})\n"
+        f"SELECT {', '.join(finals)}, {error_list} AS _errors FROM p"
+    )
+    return sql, params
+
+
+def cross_error(reason: str, col: str, condition: str, message_sql: str) -> str:
+    """One stage-2 rule: an error struct when condition holds."""
+    return (
+        f"CASE WHEN {condition} THEN {{'col': '{col}', 'value': CAST({col} AS VARCHAR), "
+        f"'reason': '{reason}', 'message': {message_sql}}} END"
+    )
+
+
+def msg(text: str, *args: str) -> str:
+    """format() call prefixed with file and row: msg('closed before opened ({})', 'opened')."""
+    extra = "".join(f", {a}" for a in args)
+    return f"format('{{}} row {{}}: {text}', $file, _row{extra})"

@@ -53,8 +53,25 @@ def load(
     """Validate, anonymise and load submissions into the warehouse, then publish."""
     from etl.load import run_load
 
-    code = run_load(path, warehouse, drop_identifying_columns=drop_identifying_columns, publish=publish)
+    try:
+        code = run_load(path, warehouse, drop_identifying_columns=drop_identifying_columns, publish=publish)
+    except Exception as exc:  # a crash must not look like a traceback to a clerk
+        typer.echo(f"Load failed; the warehouse and the published file are unchanged.\n{exc}", err=True)
+        raise typer.Exit(2) from exc
     raise typer.Exit(code)
+
+
+@app.command()
+def quarantine(
+    out: Annotated[Path, typer.Option(help="CSV file to write.")],
+    file: Annotated[str | None, typer.Option(help="Only rows from this submitted file name.")] = None,
+    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = paths.WAREHOUSE_DIR,
+) -> None:
+    """Write quarantined rows (file, row, reason, message and the row as submitted) to a CSV."""
+    from etl.load import export_quarantine
+
+    n = export_quarantine(warehouse, out, file_name=file)
+    typer.echo(f"{out}: {n:,} quarantined rows")
 
 
 @app.command("publish")

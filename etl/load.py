@@ -169,6 +169,11 @@ def already_loaded(con: duckdb.DuckDBPyConnection, src: Source) -> str | None:
     return row[0] if row and row[0] else None
 
 
+def _used(params: dict, sql: str) -> dict:
+    """DuckDB refuses parameters a statement does not use."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
 def load_source(
     con: duckdb.DuckDBPyConnection, src: Source, key: bytes, *, drop_identifying: bool, today: dt.date
 ) -> FileResult:
@@ -180,8 +185,9 @@ def load_source(
     present = {name: src.headers[i] for i, name in keep.items()}
     _make_maps(con, src.table, set(present))
     sql, params = validate.stage1(src.table, present)
-    con.execute(sql, {**params, "file": src.label, "today": today})
-    con.execute(stage2.build(src.table), {"file": src.label, **privacy.hmac_params(key)})
+    con.execute(sql, _used({**params, "file": src.label, "today": today}, sql))
+    rules = stage2.build(src.table)
+    con.execute(rules, _used({"file": src.label, **privacy.hmac_params(key)}, rules))
 
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     replaced = _write_facts(con, src.table, load_id)
@@ -359,3 +365,20 @@ def print_summary(console: Console, results: list[FileResult]) -> None:
             console.print(f"{r.label}: identifying columns dropped unread: {', '.join(r.dropped_columns)}")
     if any(r.rows_quarantined for r in results):
         console.print("See every quarantined row with its reason: python -m etl quarantine --out quarantine.csv")
+
+
+def export_quarantine(warehouse_dir: Path, out: Path, *, file_name: str | None = None) -> int:
+    """Quarantined rows to CSV for the agency to fix and resubmit (holds case references:
+    give it only to the agency that sent the file)."""
+    con = connect(etl_paths.warehouse_db(warehouse_dir), read_only=True)
+    try:
+        query = (
+            "SELECT q.file_name, q.table_name, q.row_number, q.column_name, q.value, q.reason, q.message, "
+            "q.raw, l.loaded_at FROM quarantine q JOIN loads l USING (load_id) "
+            "WHERE $file IS NULL OR q.file_name = $file ORDER BY l.loaded_at, q.file_name, q.row_number"
+        )
+        frame = con.execute(query, {"file": file_name}).df()
+    finally:
+        con.close()
+    frame.to_csv(out, index=False, encoding="utf-8-sig")
+    return len(frame)

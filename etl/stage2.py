@@ -67,7 +67,7 @@ def build(table: str) -> str:
             f"{amount} IS NOT NULL AND currency IS NOT NULL AND {year} IS NOT NULL AND _per_usd IS NULL",
             msg("no exchange rate for {} in {}; add it to data/reference/exchange_rates.csv", "currency", f"{year}"),
         ))
-        join += f" LEFT JOIN ref_rates r ON r.currency = x.currency AND r.year = {year}"
+        join += f" LEFT JOIN ref_rates r ON r.currency = x.currency AND r.year = {year.replace('year', 'x.year') if table == 'budgets' else 'year(x.started)'}"
     if table == "barriers":
         rules.append(cross_error("barrier_not_in_service_area", "barrier_code",
                                  "barrier_code IS NOT NULL AND service_area IS NOT NULL AND _barrier_area <> service_area",

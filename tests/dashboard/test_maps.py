@@ -1,0 +1,285 @@
+"""The province polygons (data/geo/gms_admin1.geojson) and the offline maps drawn from them.
+
+etl.geo_build needs npm and the network, so only its pure helpers are tested here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from shapely.geometry import MultiPolygon, Polygon, box, shape
+
+from dashboard import maps
+from etl import framework as fw
+from etl import geo_build as gb
+
+GAPS = {"KH-25", "MM-18", "LA-XS"}  # units Natural Earth does not draw
+COUNTRIES = ["KH", "CN", "LA", "MM", "TH", "VN"]
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return fw.load()
+
+
+@pytest.fixture(scope="module")
+def collection():
+    with open(maps.SHAPES_FILE, encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@pytest.fixture(scope="module")
+def province_codes(frame):
+    return {p["code"]: p for p in frame.provinces}
+
+
+def _values(codes, *, suppressed=()):
+    rows = []
+    for i, code in enumerate(codes):
+        if code in suppressed:
+            rows.append({"province": code, "value": np.nan, "label": "<10", "cases": "<10"})
+        else:
+            v = 1.0 + i % 7 * 0.5
+            rows.append({"province": code, "value": v, "label": f"{v:.1f}", "cases": str(20 + i)})
+    return pd.DataFrame(rows)
+
+
+def _province_traces(fig):
+    return [t for t in fig.data if isinstance(t.meta, dict) and "code" in t.meta]
+
+
+# --- the GeoJSON file ---------------------------------------------------------------------
+def test_one_feature_per_framework_province_except_documented_gaps(collection, province_codes):
+    counts = Counter(f["properties"]["code"] for f in collection["features"])
+    for code in province_codes:
+        expected = 0 if code in GAPS else 1
+        assert counts.get(code, 0) == expected, code
+    assert set(gb.EXPECTED_GAPS) == GAPS
+
+
+def test_no_feature_without_a_framework_code(collection, province_codes):
+    codes = {f["properties"]["code"] for f in collection["features"]}
+    assert codes <= set(province_codes)
+    assert len(collection["features"]) == len(province_codes) - len(GAPS)
+
+
+def test_properties_are_code_country_name_from_the_framework(collection, province_codes):
+    for f in collection["features"]:
+        props = f["properties"]
+        assert set(props) == {"code", "country", "name"}
+        p = province_codes[props["code"]]
+        assert props["country"] == p["country"]
+        assert props["name"] == p["name"]
+
+
+def test_file_is_small():
+    assert maps.SHAPES_FILE.stat().st_size < 1.5e6
+
+
+def test_geometries_are_valid_and_in_the_region(collection):
+    geoms = [shape(f["geometry"]) for f in collection["features"]]
+    assert all(g.is_valid and not g.is_empty for g in geoms)
+    assert all(isinstance(g, Polygon | MultiPolygon) for g in geoms)
+    x0, y0, x1, y1 = shapely.total_bounds(geoms)
+    assert 73 < x0 < 93 and 130 < x1 < 136 and 3 < y0 < 11 and 50 < y1 < 54
+    # Neighbours share borders exactly (simplified as one coverage): no slivers, no overlaps.
+    assert shapely.coverage_is_valid(np.array(geoms, dtype=object))
+
+
+def test_load_shapes_columns_and_per_country_counts(province_codes):
+    gdf = maps.load_shapes()
+    assert list(gdf.columns) == ["code", "country", "name", "geometry"]
+    for c in COUNTRIES:
+        n = sum(1 for code, p in province_codes.items() if p["country"] == c and code not in GAPS)
+        assert (gdf["country"] == c).sum() == n
+
+
+def test_provinces_without_shape_are_the_three_gaps(province_codes):
+    assert set(maps.provinces_without_shape(province_codes)) == GAPS
+    assert maps.provinces_without_shape(["KH-25", "KH-12", "KH-25"]) == ["KH-25"]
+
+
+# --- the maps -----------------------------------------------------------------------------
+def _assert_offline(fig):
+    layout = fig.layout.to_plotly_json()
+    assert not {"geo", "mapbox", "map"} & set(layout)
+    assert {t.type for t in fig.data} == {"scatter"}
+    assert fig.layout.meta["map"] is True
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_province_map_draws_only_that_country(country, province_codes):
+    codes = [c for c, p in province_codes.items() if p["country"] == country]
+    fig = maps.province_map(_values(codes), country=country, value_label="Score")
+    _assert_offline(fig)
+    drawn = [t.meta["code"] for t in _province_traces(fig)]
+    assert sorted(drawn) == sorted(c for c in codes if c not in GAPS)
+    assert fig.layout.meta["provinces_drawn"] == len(drawn)
+    assert all(t.fill == "toself" for t in _province_traces(fig))
+
+
+def test_region_map_draws_every_polygon_with_country_outlines(province_codes):
+    fig = maps.province_map(_values(list(province_codes)), country=None, value_label="Score")
+    _assert_offline(fig)
+    assert fig.layout.meta["provinces_drawn"] == len(province_codes) - len(GAPS)
+    assert any(isinstance(t.meta, dict) and t.meta.get("outlines") for t in fig.data)
+
+
+def test_suppressed_and_missing_provinces_are_grey(province_codes):
+    codes = [c for c, p in province_codes.items() if p["country"] == "KH"]
+    values = _values([c for c in codes if c != "KH-9"], suppressed={"KH-12"})
+    fig = maps.province_map(values, country="KH", value_label="Score")
+    traces = {t.meta["code"]: t for t in _province_traces(fig)}
+    assert traces["KH-12"].fillcolor == maps.MISSING_COLOR
+    assert "&lt;10" in traces["KH-12"].text  # shown as "<10" by plotly
+    assert traces["KH-9"].fillcolor == maps.MISSING_COLOR  # no row at all
+    assert "No data" in traces["KH-9"].text
+    coloured = [t for c, t in traces.items() if c not in {"KH-12", "KH-9"}]
+    assert all(t.fillcolor != maps.MISSING_COLOR for t in coloured)
+    # Hover text and legend carry names, never codes.
+    assert traces["KH-12"].text.startswith("<b>Phnom Penh</b>")
+    for t in fig.data:
+        for text in [t.name or "", *(t.text if isinstance(t.text, tuple) else [t.text or ""])]:
+            assert "KH-" not in text
+
+
+def test_legend_has_five_equal_interval_classes():
+    values = pd.DataFrame(
+        {
+            "province": ["TH-10", "TH-11", "TH-12"],
+            "value": [2.0, 3.0, 4.5],
+            "label": ["2.0", "3.0", "4.5"],
+            "cases": ["50", "60", "70"],
+        }
+    )
+    fig = maps.province_map(values, country="TH", value_label="Score")
+    legend = [t.name for t in fig.data if t.showlegend is not False and t.name]
+    assert legend[:5] == ["2.0 – 2.5", "2.5 – 3.0", "3.0 – 3.5", "3.5 – 4.0", "4.0 – 4.5"]
+    assert legend[5] == "No data or too few cases"  # the other provinces have no row
+    traces = {t.meta["code"]: t for t in _province_traces(fig)}
+    assert traces["TH-10"].fillcolor != traces["TH-12"].fillcolor
+
+
+def test_aspect_ratio_corrects_for_latitude():
+    fig = maps.province_map(_values(["VN-HN"]), country="VN", value_label="Score")
+    assert fig.layout.yaxis.scaleanchor == "x"
+    lat = sum(fig.layout.yaxis.range) / 2
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1 / math.cos(math.radians(lat)), rel=0.05)
+    assert not fig.layout.xaxis.visible and not fig.layout.yaxis.visible
+
+
+def test_country_map_draws_six_countries():
+    values = pd.DataFrame(
+        {
+            "province": COUNTRIES,
+            "value": [1.0, 2, 3, 4, 5, np.nan],
+            "label": ["1", "2", "3", "4", "5", "<10"],
+            "cases": ["10"] * 5 + ["<10"],
+        }
+    )
+    fig = maps.country_map(values, value_label="Cases")
+    _assert_offline(fig)
+    traces = {t.meta["code"]: t for t in _province_traces(fig)}
+    assert sorted(traces) == sorted(COUNTRIES)
+    assert fig.layout.meta["provinces_drawn"] == 6
+    assert traces["VN"].fillcolor == maps.MISSING_COLOR
+    assert traces["KH"].text.startswith("<b>Cambodia</b>")
+
+
+def test_unknown_palette_is_rejected():
+    with pytest.raises(ValueError):
+        maps.province_map(_values(["KH-1"]), country="KH", value_label="x", colors="rainbow")
+
+
+def test_class_helpers():
+    assert maps.class_edges([np.nan, None]) == []
+    assert maps.class_edges([3.0, 3.0]) == [3.0, 3.0]
+    assert maps.classify(3.0, [3.0, 3.0]) == 0
+    edges = maps.class_edges([-1.0, 3.0], symmetric=True)
+    assert edges[0] == -3.0 and edges[-1] == 3.0 and len(edges) == 6
+    assert maps.classify(3.0, edges) == 4 and maps.classify(-3.0, edges) == 0
+    assert maps.classify(float("nan"), edges) == -1
+
+
+# --- etl.geo_build helpers ------------------------------------------------------------------
+def test_source_code_maps_and_fixes_natural_earth_codes():
+    assert gb.source_code({"iso_a2": "HK", "iso_3166_2": "HK-X16~"}) == "CN-HK"
+    assert gb.source_code({"iso_a2": "MO", "iso_3166_2": "MO-M"}) == "CN-MO"
+    assert gb.source_code({"iso_a2": "TW", "iso_3166_2": "TW-TPE"}) == "CN-TW"
+    assert gb.source_code({"iso_a2": "CN", "iso_3166_2": "CN-X01~"}) is None  # Paracels
+    assert gb.source_code({"iso_a2": "FR", "iso_3166_2": "FR-75"}) is None
+    prefecture = {"iso_a2": "LA", "iso_3166_2": "LA-VI", "adm1_code": "LAO-3283"}
+    province = {"iso_a2": "LA", "iso_3166_2": "LA-VI", "adm1_code": "LAO-3284"}
+    assert gb.source_code(prefecture) == "LA-VT"
+    assert gb.source_code(province) == "LA-VI"
+    assert gb.source_code({"iso_a2": "VN", "iso_3166_2": "VN-03"}) == "VN-03"
+
+
+def test_successor_map_and_dissolve_on_tiny_input():
+    provinces = [
+        {"code": "VN-07", "successor_of": [{"code": "VN-03", "name": "Ha Giang"}]},
+        {"code": "VN-HN"},
+        {"code": "VN-SG", "successor_of": ["VN-57", "VN-43"]},
+    ]
+    m = gb.successor_map(provinces)
+    assert m == {
+        "VN-07": "VN-07",
+        "VN-03": "VN-07",
+        "VN-HN": "VN-HN",
+        "VN-SG": "VN-SG",
+        "VN-57": "VN-SG",
+        "VN-43": "VN-SG",
+    }
+    out = gb.dissolve(
+        ["VN-07", "VN-03", "VN-HN"], [box(0, 0, 1, 1), box(1, 0, 2, 1), box(5, 5, 6, 6)], m
+    )
+    assert list(out) == ["VN-07", "VN-HN"]
+    assert out["VN-07"].area == pytest.approx(2.0)
+    assert out["VN-07"].equals(box(0, 0, 2, 1))
+    with pytest.raises(ValueError):
+        gb.successor_map(
+            [{"code": "A", "successor_of": ["X"]}, {"code": "B", "successor_of": ["X"]}]
+        )
+
+
+def test_successor_map_covers_viet_nams_63_former_provinces(frame):
+    vn = [p for p in frame.provinces if p["country"] == "VN"]
+    m = gb.successor_map(vn)
+    assert len(vn) == 34 and len(m) == 63 and set(m.values()) == {p["code"] for p in vn}
+
+
+def test_drop_small_parts_keeps_the_largest():
+    big, islet = box(0, 0, 1, 1), box(3, 3, 3.01, 3.01)
+    assert gb.drop_small_parts(MultiPolygon([islet, big]), 0.01).equals(big)
+    assert gb.drop_small_parts(islet, 0.01).equals(islet)  # a unit never vanishes
+
+
+def test_simplify_keeps_shared_borders():
+    left = Polygon([(0, 0), (1, 0), (1, 0.5), (1.001, 0.6), (1, 1), (0, 1)])
+    right = Polygon([(1, 0), (2, 0), (2, 1), (1, 1), (1.001, 0.6), (1, 0.5)])
+    a, b = gb.simplify([left, right], 0.01, 0.001)
+    assert a.intersection(b).area == pytest.approx(0, abs=1e-12)
+    assert a.union(b).area == pytest.approx(2.0, abs=1e-3)
+
+
+def test_feature_has_only_code_country_name_and_ccw_exteriors():
+    ring = [(0, 0), (0, 1), (1, 1), (1, 0)]  # clockwise
+    f = gb.feature("KH-1", "KH", "Banteay Meanchey", Polygon(ring), ndigits=3)
+    assert f["properties"] == {"code": "KH-1", "country": "KH", "name": "Banteay Meanchey"}
+    assert shapely.geometry.LinearRing(f["geometry"]["coordinates"][0]).is_ccw
+
+
+def test_integrity_check(tmp_path):
+    blob = tmp_path / "pkg.tgz"
+    blob.write_bytes(b"not the package")
+    assert gb.sri_sha512(b"abc").startswith("sha512-")
+    assert gb.check_integrity(blob, gb.sri_sha512(b"not the package"))
+    with pytest.raises(gb.IntegrityError):
+        gb.check_integrity(blob)
+    assert gb.INTEGRITY.startswith("sha512-") and len(gb.INTEGRITY) == 95

@@ -63,7 +63,9 @@ def expand(paths: list[Path]) -> list[Path]:
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(f for f in p.iterdir() if f.suffix.lower() in SUFFIXES and not f.name.startswith("."))
+            # .txt only when named explicitly: folders often hold a README.txt
+            out += sorted(f for f in p.iterdir()
+                          if f.suffix.lower() in SUFFIXES and f.suffix.lower() != ".txt" and not f.name.startswith("."))
         else:
             out.append(p)
     return out

@@ -1,0 +1,114 @@
+"""The one read-only connection to the published database.
+
+The dashboard opens only <warehouse>/published.duckdb, read-only. ui.published() caches
+one Published object per process (st.cache_resource); every query takes its own cursor
+(Streamlit runs each session in its own thread).
+
+The ETL publishes by building a new file and swapping it in with os.replace(). Before each
+query the file's identity (device, inode, mtime, size) is compared with the one that was
+opened; when it changed, the connection is closed and reopened once the queries running on
+the old one have finished, so a new publication shows without a restart. (DuckDB keeps one
+database instance per path while any connection to it is open, so the old connection must
+be closed before the new file can be seen.)
+
+Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+Identity = tuple[int, int, int, int]
+
+
+class DataMissing(Exception):
+    """No published database at the expected place."""
+
+    def __init__(self, path: Path):
+        super().__init__(str(path))
+        self.path = path
+
+
+class DataUnreadable(Exception):
+    """The file exists but cannot be opened as a published database."""
+
+
+def file_identity(path: Path) -> Identity | None:
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class Published:
+    def __init__(self, path: Path, *, drain_seconds: float = 30.0):
+        self.path = Path(path)
+        self._drain_seconds = drain_seconds
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._identity: Identity | None = None
+        self._active = 0
+        self._cond = threading.Condition()
+        self.opened = 0  # how many times a file was opened (tests check the reopen)
+
+    def exists(self) -> bool:
+        return file_identity(self.path) is not None
+
+    def version(self) -> Identity | None:
+        """Changes whenever a new file is published: a cache key for derived data."""
+        return file_identity(self.path)
+
+    def _open(self, identity: Identity) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=True)
+        except duckdb.Error as exc:
+            self._identity = None
+            raise DataUnreadable(str(exc)) from exc
+        self._identity = identity
+        self.opened += 1
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        identity = file_identity(self.path)  # before connecting: a swap after it reopens again
+        if identity is None:
+            raise DataMissing(self.path)
+        with self._cond:
+            if (
+                self._con is None
+                or identity != self._identity
+                and self._cond.wait_for(lambda: self._active == 0, timeout=self._drain_seconds)
+            ):
+                self._open(identity)
+            assert self._con is not None
+            cur = self._con.cursor()
+            self._active += 1
+        try:
+            yield cur
+        finally:
+            cur.close()
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).df()
+
+    def close(self) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._active == 0, timeout=self._drain_seconds)
+            if self._con is not None:
+                self._con.close()
+            self._con = None
+            self._identity = None

@@ -1,0 +1,93 @@
+"""Running the SQL files in dashboard/sql with bound parameters.
+
+* Values are always bound ($name parameters; lists as one list parameter).
+* `{{name}}` placeholders are filled before binding, and only from IDENTIFIERS (an
+  allow-list fixed in code) or from fragment files (sql/_<name>.sql, e.g. the cell
+  filter shared by every query). Nothing a user typed or picked reaches the SQL text.
+
+Nothing here imports streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+
+# placeholder -> allowed choice -> SQL text
+IDENTIFIERS: dict[str, dict[str, str]] = {
+    "area": {"country": "country", "province": "province", "all": "'all'"},
+}
+
+_PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
+_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
+
+
+class Database(Protocol):
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame: ...
+
+
+@cache
+def _read(name: str) -> str:
+    path = SQL_DIR / f"{name}.sql"
+    if not path.is_file() or path.parent != SQL_DIR:
+        raise FileNotFoundError(f"no SQL file {name!r} in {SQL_DIR}")
+    return path.read_text(encoding="utf-8")
+
+
+def _strip_comments(sql: str) -> str:
+    """Drop -- comments (the SQL files use no '--' inside string literals)."""
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def build(name: str, **identifiers: str) -> str:
+    """The SQL text of sql/<name>.sql with its placeholders filled."""
+
+    def fill(match: re.Match[str], seen: frozenset[str]) -> str:
+        slot = match.group(1)
+        if slot in IDENTIFIERS:
+            choice = identifiers.get(slot)
+            if choice not in IDENTIFIERS[slot]:
+                raise ValueError(f"{slot}={choice!r} is not one of {sorted(IDENTIFIERS[slot])}")
+            return IDENTIFIERS[slot][choice]
+        if slot in seen:
+            raise ValueError(f"fragment {slot!r} includes itself")
+        fragment = _strip_comments(_read(f"_{slot}")).strip()
+        return "(" + _PLACEHOLDER.sub(lambda m: fill(m, seen | {slot}), fragment) + ")"
+
+    def fill_top(match: re.Match[str]) -> str:
+        return fill(match, frozenset())
+
+    return _PLACEHOLDER.sub(fill_top, _strip_comments(_read(name)))
+
+
+def parameters_of(sql: str) -> set[str]:
+    text = re.sub(r"--[^\n]*", "", sql)  # comments may mention $names
+    return set(_PARAM.findall(text))
+
+
+def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
+    """The parameters the SQL uses, all of them, and no others (DuckDB rejects extras)."""
+    used = parameters_of(sql)
+    missing = used - params.keys()
+    if missing:
+        raise KeyError(f"SQL needs parameters {sorted(missing)}")
+    return {name: params[name] for name in used}
+
+
+def run(db: Database, name: str, params: dict[str, Any], **identifiers: str) -> pd.DataFrame:
+    sql = build(name, **identifiers)
+    return db.query(sql, bind(sql, params))
+
+
+def fmt(name: str) -> str:
+    """A number format from the catalogue (format.<name>, Python format syntax), so a
+    language can choose its own decimals and units."""
+    from dashboard.i18n import t
+
+    return t(f"format.{name}")

@@ -1,0 +1,77 @@
+"""What the published file says about itself, and which choices the sidebar offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from dashboard.queries import base
+from etl import framework
+
+
+def meta(db: base.Database) -> dict[str, str]:
+    df = base.run(db, "meta", {})
+    return {str(k): str(v) for k, v in zip(df["key"], df["value"], strict=True)}
+
+
+def is_synthetic(info: dict[str, str]) -> bool:
+    return info.get("synthetic", "").strip().lower() == "true"
+
+
+def timestamp_label(value: str | None) -> str | None:
+    """'2025-06-30 14:05' for an ISO timestamp; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+    except (ValueError, TypeError):
+        return None
+
+
+def _as_date(value: object) -> dt.date | None:
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def data_range(db: base.Database) -> tuple[dt.date | None, dt.date | None]:
+    row = base.run(db, "data_range", {}).iloc[0]
+    return _as_date(row["first_quarter"]), _as_date(row["last_quarter"])
+
+
+def countries(in_data: object = ()) -> list[str]:
+    """The six countries in framework order, then any other code found in the data."""
+    known = list(framework.load().country_codes)
+    extra = sorted({str(c) for c in pd.Series(in_data, dtype="object").dropna()} - set(known))
+    return known + extra
+
+
+@dataclass(frozen=True)
+class Options:
+    quarters: tuple[dt.date, ...] = ()
+    countries: tuple[str, ...] = ()
+    provinces: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    last_active: dt.date | None = None  # last quarter with any activity (default period end)
+
+    def provinces_of(self, country: str | None) -> tuple[str, ...]:
+        if not country:
+            return ()
+        return self.provinces.get(country, ())
+
+
+def options(db: base.Database) -> Options:
+    """Quarters with data; the six countries (framework order); per country its provinces
+    (framework order) plus any code found only in the data (e.g. 'KH-UNK')."""
+    fw = framework.load()
+    df = base.run(db, "options", {})
+    quarters = tuple(sorted({_as_date(q) for q in df["quarter"]} - {None}))
+    codes = tuple(countries(df["country"]))
+    provinces: dict[str, tuple[str, ...]] = {}
+    for country in codes:
+        known = [p["code"] for p in fw.provinces if p["country"] == country]
+        found = sorted(set(df.loc[df["country"] == country, "province"].dropna()))
+        provinces[country] = tuple(known + [p for p in found if p not in known])
+    last_active = _as_date(base.run(db, "activity_range", {}).iloc[0]["last_active"])
+    return Options(quarters=quarters, countries=codes, provinces=provinces, last_active=last_active)

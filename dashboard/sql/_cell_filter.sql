@@ -1,0 +1,7 @@
+-- The cell filter shared by every mart query (included as {{cell_filter}}).
+-- An empty list means "all"; $country NULL means every country.
+($country IS NULL OR country = $country)
+    AND (len($provinces::VARCHAR[]) = 0 OR list_contains($provinces::VARCHAR[], province))
+    AND (len($sexes::VARCHAR[]) = 0 OR list_contains($sexes::VARCHAR[], sex))
+    AND (len($age_bands::VARCHAR[]) = 0 OR list_contains($age_bands::VARCHAR[], age_band))
+    AND (len($forms::VARCHAR[]) = 0 OR list_contains($forms::VARCHAR[], form))

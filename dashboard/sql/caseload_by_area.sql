@@ -1,0 +1,16 @@
+-- Caseload figures per country or province ({{area}}), same semantics as caseload_totals.
+SELECT
+    {{area}} AS area,
+    coalesce(sum(active_cases) FILTER (WHERE quarter = $q_to), 0)::BIGINT AS active_cases,
+    coalesce(sum(new_cases), 0)::BIGINT AS new_cases,
+    coalesce(sum(closed_cases), 0)::BIGINT AS closed_cases,
+    coalesce(sum(assessed_cases) FILTER (WHERE quarter = $q_to), 0)::BIGINT AS assessed_cases,
+    sum(reintegrated_cases) FILTER (WHERE quarter = $q_to)::DOUBLE
+        / nullif(sum(assessed_cases) FILTER (WHERE quarter = $q_to), 0) AS share_reintegrated,
+    sum(composite_sum) FILTER (WHERE quarter = $q_to)
+        / nullif(sum(assessed_cases) FILTER (WHERE quarter = $q_to), 0) AS composite_index
+FROM mart_caseload
+WHERE quarter BETWEEN $q_from AND $q_to
+    AND {{cell_filter}}
+GROUP BY ALL
+ORDER BY area

@@ -1,0 +1,22 @@
+-- Rows each agency submitted per quarter of the period (every agency x quarter, 0 when
+-- nothing came), for one table ($table_name) or all tables (NULL).
+WITH rows AS (
+    SELECT agency, quarter, sum(rows_loaded)::BIGINT AS rows_loaded
+    FROM mart_quality
+    WHERE quarter BETWEEN $q_from AND $q_to
+        AND ($table_name IS NULL OR table_name = $table_name)
+        AND {{area_filter}}
+    GROUP BY ALL
+),
+agencies AS (
+    SELECT DISTINCT agency FROM mart_quality WHERE {{area_filter}}
+),
+quarters AS (
+    SELECT CAST(q AS DATE) AS quarter
+    FROM generate_series(CAST($q_from AS TIMESTAMP), CAST($q_to AS TIMESTAMP), INTERVAL 3 MONTH) AS g(q)
+)
+SELECT a.agency, q.quarter, coalesce(r.rows_loaded, 0)::BIGINT AS rows_loaded
+FROM agencies AS a
+CROSS JOIN quarters AS q
+LEFT JOIN rows AS r ON r.agency = a.agency AND r.quarter = q.quarter
+ORDER BY a.agency, q.quarter

@@ -1,0 +1,232 @@
+"""Streamlit building blocks shared by the pages: the cached connection, the page wrapper
+(title, plain messages instead of tracebacks), key figures, and chart_block() (chart, a
+one-line reading, the same numbers as a table, CSV and Excel downloads).
+
+A page is a script pages/<key>.py that defines body(ctx) and ends with
+`ui.run_page("<key>", body)`; see pages/overview.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import config, db, filters, i18n, tables
+from dashboard.i18n import t
+from dashboard.queries import meta as meta_q
+from dashboard.queries.meta import Options
+from dashboard.queries.selection import Selection
+from dashboard.suppress import k_value
+
+log = logging.getLogger(__name__)
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+# --- data access --------------------------------------------------------------------------
+
+
+@st.cache_resource(show_spinner=False)
+def _published(path: str) -> db.Published:
+    return db.Published(Path(path))
+
+
+def published() -> db.Published:
+    """The one read-only connection (per file path), shared by every session."""
+    return _published(str(config.published_path()))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _options(path: str, version: tuple) -> Options:
+    return meta_q.options(published())
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _meta(path: str, version: tuple) -> dict[str, str]:
+    return meta_q.meta(published())
+
+
+def options() -> Options:
+    pub = published()
+    return _options(str(pub.path), pub.version())
+
+
+def meta_info() -> dict[str, str]:
+    pub = published()
+    return _meta(str(pub.path), pub.version())
+
+
+# --- messages -----------------------------------------------------------------------------
+
+
+def data_missing() -> None:
+    st.info(t("data.missing", path=str(config.published_path())), icon=":material/info:")
+
+
+def synthetic_banner() -> None:
+    st.warning(t("banner.synthetic"), icon=":material/science:")
+
+
+# --- pages --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageContext:
+    db: db.Published | None
+    sel: Selection | None
+    options: Options | None
+    meta: dict[str, str]
+
+
+def run_page(
+    key: str,
+    body: Callable[[PageContext], None],
+    *,
+    needs_data: bool = True,
+    scope: Callable[[Selection], Selection] | None = None,
+) -> None:
+    """Title and introduction, then body(ctx); any failure becomes a plain message.
+
+    scope: how this page narrows the sidebar selection (e.g. the country comparison drops
+    the country filter); the "Showing:" line and ctx.sel follow it."""
+    st.title(t(f"page.{key}.title"))
+    intro = f"page.{key}.intro"
+    if i18n.has(intro):
+        st.caption(t(intro))
+    try:
+        pub = published()
+        if not pub.exists():
+            if needs_data:
+                data_missing()
+                return
+            body(PageContext(db=None, sel=None, options=None, meta={}))
+            return
+        opts = options()
+        if needs_data and not opts.quarters:
+            st.info(t("data.empty"), icon=":material/info:")
+            return
+        sel = filters.current(opts) if opts.quarters else None
+        if sel is not None and scope is not None:
+            sel = scope(sel)
+        if sel is not None and needs_data:
+            st.caption(t("filters.showing", what=filters.describe(sel)))
+        body(PageContext(db=pub, sel=sel, options=opts, meta=meta_info()))
+    except db.DataMissing:
+        data_missing()
+    except db.DataUnreadable:
+        log.exception("published database unreadable")
+        st.error(t("error.unreadable"), icon=":material/error:")
+    except Exception:
+        log.exception("page %s failed", key)
+        st.error(t("error.generic"), icon=":material/error:")
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+def kpis(df: pd.DataFrame, columns: int = 3) -> None:
+    """st.metric for each row of dashboard.queries.caseload.kpis()."""
+    cols = st.columns(columns)
+    for i, row in enumerate(df.itertuples(index=False)):
+        help_text = "\n\n".join(
+            [t(f"kpi.{row.kpi}.help"), t("kpi.cases_behind", n=row.n_label), row.delta_note]
+        )
+        delta = row.delta_label if isinstance(row.delta_label, str) and row.delta_label else None
+        cols[i % columns].metric(
+            t(f"kpi.{row.kpi}.label"),
+            row.value_label,
+            delta=delta,
+            delta_color=row.delta_color,
+            help=help_text,
+            border=True,
+        )
+
+
+def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> None:
+    """CSV and Excel of exactly the table shown (suppressed values as "<10")."""
+    tables.require_view(table)
+    stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
+    note = note or t("download.note", k=k_value())
+    csv_col, xlsx_col = st.columns(2)
+    csv_col.download_button(
+        t("download.csv"),
+        data=lambda: tables.to_csv(table),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"dl_csv_{stem}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    xlsx_col.download_button(
+        t("download.excel"),
+        data=lambda: tables.to_excel(table, sheet=stem, note=note),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"dl_xlsx_{stem}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table_block(table: pd.DataFrame, download_name: str, *, caption: str | None = None) -> None:
+    """A table with its downloads."""
+    tables.require_view(table)
+    st.dataframe(table, hide_index=True, width="stretch")
+    if caption:
+        st.caption(caption)
+    downloads(table, download_name)
+
+
+def chart_block(
+    fig: go.Figure,
+    table: pd.DataFrame,
+    reading: str,
+    download_name: str,
+    *,
+    note: str | None = None,
+) -> None:
+    """The chart; under it one plain sentence saying what it shows; then the same numbers as
+    a table (in an expander) with CSV and Excel downloads of exactly that table."""
+    tables.require_view(table)
+    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"chart_{download_name}")
+    st.caption(reading)
+    if note:
+        st.caption(note)
+    with st.expander(t("table.show"), icon=":material/table:"):
+        table_block(table, download_name)
+
+
+def reference_table(df: pd.DataFrame) -> None:
+    """A table of reference text (the framework), not of figures from the data."""
+    if any(pd.api.types.is_numeric_dtype(df[c]) for c in df.columns):
+        raise ValueError("reference tables hold text only; figures go through tables.view()")
+    st.table(df.set_index(df.columns[0]))  # static: long descriptions wrap
+
+
+def section(title: str, text: str | None = None) -> None:
+    st.subheader(title)
+    if text:
+        st.markdown(text)
+
+
+def columns(spec: int | list[float]) -> list:
+    return st.columns(spec)
+
+
+def map_height() -> int:
+    return config.settings().map_height
+
+
+def reading(text: str) -> None:
+    """One plain sentence saying what the figures above show."""
+    st.caption(text)
+
+
+def no_rows(message_key: str = "data.no_rows") -> None:
+    st.info(t(message_key), icon=":material/info:")

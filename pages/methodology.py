@@ -1,0 +1,89 @@
+"""Methodology: the framework, how every figure is computed, the suppression rule, data
+sources. Runs without data."""
+
+import streamlit as st
+
+from dashboard import reference, ui
+from dashboard.i18n import t
+from dashboard.queries import meta as meta_q
+from dashboard.suppress import k_value
+from etl import framework
+
+
+def body(ctx: ui.PageContext) -> None:
+    fw = framework.load()
+    k = k_value()
+
+    ui.section(
+        t("method.outcomes.title"),
+        t("method.outcomes.text", n=len(fw.outcomes), person=len(fw.person_outcome_keys)),
+    )
+    ui.reference_table(reference.outcomes())
+
+    ui.section(
+        t("method.scale.title"),
+        t(
+            "method.scale.text",
+            threshold=fw.achieved_threshold,
+            low=fw.min_score,
+            high=fw.max_score,
+        ),
+    )
+    ui.reference_table(reference.scale())
+
+    ui.section(t("method.figures.title"))
+    for key in (
+        "snapshot",
+        "active",
+        "new_closed",
+        "reintegrated",
+        "composite",
+        "median",
+        "mean_score",
+        "share_achieved",
+        "change",
+        "previous",
+        "coverage",
+        "time_to_reintegration",
+        "cost_per_case",
+        "cells",
+    ):
+        st.markdown(t(f"method.figures.{key}", threshold=fw.achieved_threshold))
+
+    ui.section(t("method.suppression.title"), t("method.suppression.text", k=k))
+
+    ui.section(t("method.services.title"), t("method.services.text"))
+    for label, description, judged, barriers in reference.service_areas():
+        with st.expander(label):
+            st.markdown(description)
+            st.markdown(t("method.services.judged", outcome=judged))
+            if not barriers.empty:
+                ui.reference_table(barriers)
+
+    ui.section(t("method.bands.title"), t("method.bands.text", age=fw.child_under_age))
+    left, right = ui.columns(2)
+    with left:
+        st.markdown(f"**{t('method.bands.duration')}**")
+        ui.reference_table(reference.duration_bands())
+    with right:
+        st.markdown(f"**{t('method.bands.age')}**")
+        ui.reference_table(reference.age_bands())
+
+    ui.section(
+        t("method.sources.title"),
+        t("method.sources.text", source=" ".join(str(fw.data.get("source", "")).split())),
+    )
+    if ctx.meta:
+        st.markdown(
+            t(
+                "method.sources.publication",
+                published=meta_q.timestamp_label(ctx.meta.get("published_at"))
+                or t("value.no_data"),
+                as_of=ctx.meta.get("as_of") or t("value.no_data"),
+                version=ctx.meta.get("framework_version") or fw.data.get("version", ""),
+            )
+        )
+    ui.section(t("method.synthetic.title"), t("method.synthetic.text"))
+
+
+ui.run_page("methodology", body, needs_data=False)

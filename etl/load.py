@@ -292,6 +292,7 @@ def run_load(
     try:
         with atomic.exclusive_lock(Path(warehouse_dir)):
             atomic.remove_stale_scratch(target)
+            atomic.remove_stale_scratch(etl_paths.published_db(warehouse_dir))
             try:
                 with atomic.replace_on_success(target, copy_existing=True) as scratch:
                     changed = _load_all(scratch, sources, results, key, drop_identifying_columns, today, console)
@@ -301,7 +302,7 @@ def run_load(
                         from etl.publish import publish as publish_marts
 
                         with console.status("Publishing aggregates for the dashboard..."):
-                            out = publish_marts(Path(warehouse_dir), warehouse_file=scratch, locked=True)
+                            out = publish_marts(Path(warehouse_dir), warehouse_file=scratch, locked=True, as_of=today)
                         console.print(f"Published {out}")
             except _NothingChanged:
                 console.print("Nothing new to load; the warehouse is unchanged.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache
 
 import pycountry
 
@@ -23,7 +23,7 @@ TRUE_WORDS = {"yes", "y", "1", "true", "t", "x", "oui", "si"}
 FALSE_WORDS = {"no", "n", "0", "false", "f", "non"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for c in framework.load().countries:
@@ -32,7 +32,7 @@ def country_aliases() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def any_country_aliases() -> dict[str, str]:
     out: dict[str, str] = {}
     for c in pycountry.countries:
@@ -46,7 +46,7 @@ def any_country_aliases() -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def province_aliases() -> dict[str, dict[str, str]]:
     """country -> {normalised code, name, alias, former name or former code -> current code}."""
     out: dict[str, dict[str, str]] = {}
@@ -129,7 +129,7 @@ def scores(values: Iterable[str]) -> dict[str, int]:
     return out
 
 
-@lru_cache(maxsize=None)
+@cache
 def currency_codes() -> frozenset[str]:
     return frozenset(c.alpha_3 for c in pycountry.currencies)
 

@@ -144,13 +144,13 @@ def _csv_header(path: Path) -> tuple[list[str], str]:
 
 def _parquet_header(path: Path) -> list[str]:
     try:
-        return [r[0] for r in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{_sql_path(path)}')").fetchall()]
+        con = duckdb.connect()
+        try:
+            return [r[0] for r in con.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(path)}).fetchall()]
+        finally:
+            con.close()
     except duckdb.Error as exc:
         raise FileRefused(f"{path.name}: not a readable Parquet file ({exc})") from exc
-
-
-def _sql_path(path: Path) -> str:
-    return str(path).replace("'", "''")
 
 
 def materialise(
@@ -168,7 +168,8 @@ def materialise(
         cols = ", ".join(f'CAST("{src.headers[i]}" AS VARCHAR) AS "{c}"' for i, c in keep.items())
         con.execute(
             f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, {cols} "  # noqa: S608
-            f"FROM read_parquet('{_sql_path(src.path)}')"
+            "FROM read_parquet($p)",
+            {"p": str(src.path)},
         )
         return []
     return _materialise_xlsx(con, src, keep, name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from etl import framework
 from etl.framework import norm
@@ -26,7 +26,7 @@ def header_key(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", norm(str(text).lstrip("\ufeff"))).strip("_")
 
 
-@lru_cache(maxsize=None)
+@cache
 def columns(table: str) -> tuple[Column, ...]:
     spec = framework.submission_spec()["tables"][table]
     cols = [
@@ -41,7 +41,7 @@ def columns(table: str) -> tuple[Column, ...]:
     return tuple(cols)
 
 
-@lru_cache(maxsize=None)
+@cache
 def header_lookup(table: str) -> dict[str, str]:
     """Normalised header -> canonical column name."""
     out: dict[str, str] = {}
@@ -55,7 +55,7 @@ def table_key(table: str) -> list[str]:
     return framework.submission_spec()["tables"][table]["key"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def identifying_patterns() -> tuple[tuple[str, re.Pattern], ...]:
     return tuple(
         (p["kind"], re.compile(p["pattern"])) for p in framework.submission_spec()["identifying_columns"]

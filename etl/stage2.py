@@ -82,8 +82,9 @@ def build(table: str) -> str:
         extra.append("b.service_area AS _barrier_area")
     extra_sql = "".join(f", {e}" for e in extra)
     rule_list = "list_filter([" + ", ".join(rules) + "], lambda e: e IS NOT NULL)"
+    # names come from the spec allow-list; values are bound
     return (
-        "CREATE OR REPLACE TEMP TABLE final AS\n"
+        "CREATE OR REPLACE TEMP TABLE final AS\n"  # noqa: S608
         "WITH x AS (SELECT *, " + key_sql + " AS case_key, " + window + " FROM checked),\n"
         "y AS (SELECT x.*" + extra_sql + " FROM x " + join + "),\n"
         "z AS (SELECT * EXCLUDE (_errors), list_concat(_errors, " + rule_list + ") AS _errors FROM y)\n"

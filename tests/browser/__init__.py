@@ -1,0 +1,1 @@
+"""Real-browser tests: the dashboard served by `streamlit run`, driven by Debian's chromium."""

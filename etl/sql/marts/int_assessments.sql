@@ -1,45 +1,56 @@
--- int_assessments: one row per case and assessment date (as of as_of), with one STRUCT per
--- outcome dimension (column d__<dimension>) holding
---   score   the score given on this date (NULL when the dimension was not assessed)
---   prev    the case's latest earlier score in the dimension (for setbacks)
---   latest  the latest score up to this date, carried forward from earlier assessments
---   first   the case's earliest score in the dimension
---   paired  two or more scores in the dimension up to this date
--- and, for the assessment as a whole: reintegrated (every dimension assessed on this date is
--- achieved), composite index, and the same two facts for the case's first assessment.
+-- int_assessments: one row per case and assessment date (dated by as_of), with
+--   snap__<dimension>  snapshot code of the dimension on this date (macros.sql): latest
+--                      score carried forward from earlier dates, first score, paired
+--   flow__<dimension>  flow code: scored on this date, had an earlier score, setback
+-- in framework order, and for the assessment as a whole: reintegrated (every dimension
+-- assessed on this date achieved), composite index, and the same for the first assessment.
 WITH source AS (
-    SELECT case_key, assessed_on, TRY_CAST(dimension AS dimension_key) AS dimension, score
+    SELECT
+        hash(case_key, $salt) AS key_hash,
+        assessed_on,
+        enum_code(TRY_CAST(dimension AS dimension_key)) AS slot,
+        score
     FROM wh.assessments
     WHERE assessed_on <= $as_of
 ),
 
-by_date AS (  -- long to wide once: <dimension>_score columns, in framework order
-    PIVOT (SELECT * FROM source WHERE dimension IS NOT NULL)
-    ON dimension IN dimension_key
-    USING max(score) AS score
-    GROUP BY case_key, assessed_on
+by_date AS (  -- long to wide once: every score of a case and date in one word, 3 bits each
+    SELECT key_hash, assessed_on, bit_or(score::UBIGINT << (3 * slot)) AS scores
+    FROM source
+    WHERE slot IS NOT NULL
+    GROUP BY key_hash, assessed_on
 ),
 
-keyed AS (
-    SELECT cases.case_id, by_date.* EXCLUDE (case_key)
+of_known_cases AS (
+    SELECT cases.case_id, by_date.assessed_on, by_date.scores
     FROM by_date
-    JOIN stg_cases AS cases USING (case_key)
+    JOIN stg_cases AS cases USING (key_hash)
 ),
 
-per_assessment AS (
+per_dimension AS (  -- <dimension>_score columns, in framework order
     SELECT
-        *,
-        list_value(*COLUMNS('_score$')) AS scores
-    FROM keyed
+        case_id,
+        assessed_on,
+        nullif((scores >> (3 * COLUMNS('^(.*)_slot$'))) & 7, 0)::UTINYINT AS '\1_score'
+    FROM of_known_cases
+    CROSS JOIN int_dimension_slots
 ),
 
 summarised AS (
     SELECT
+        *,
+        list_value(*COLUMNS('_score$')) AS scores
+    FROM per_dimension
+),
+
+per_assessment AS (
+    SELECT
         * EXCLUDE (scores),
         list_count(scores)::UTINYINT AS n_scores,
         list_min(scores) >= $threshold AS reintegrated,
-        ((list_avg(scores) - $score_min) / ($score_max - $score_min) * $scale_to)::DECIMAL(18, 9) AS composite
-    FROM per_assessment
+        ((list_avg(scores) - $score_min) / ($score_max - $score_min) * $scale_to)::DECIMAL(18, 9)
+            AS composite
+    FROM summarised
 )
 
 SELECT
@@ -52,14 +63,16 @@ SELECT
     row_number() OVER w AS assessment_no,
     first_value(reintegrated) OVER w AS first_reintegrated,
     first_value(composite) OVER w AS first_composite,
-    {
-        'score': COLUMNS('^(.*)_score$'),
-        'prev': last_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER earlier,
-        'latest': last_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER w,
-        'first': first_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER w,
-        'paired': count(COLUMNS('^(.*)_score$')) OVER w >= 2
-    } AS 'd__\1'
-FROM summarised
+    snap_code(
+        last_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER w,
+        first_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER w,
+        count(COLUMNS('^(.*)_score$')) OVER w
+    ) AS 'snap__\1',
+    flow_code(
+        COLUMNS('^(.*)_score$'),
+        last_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER earlier
+    ) AS 'flow__\1'
+FROM per_assessment
 WINDOW
     w AS (PARTITION BY case_id ORDER BY assessed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
     earlier AS (PARTITION BY case_id ORDER BY assessed_on ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)

@@ -1,79 +1,68 @@
 -- int_case_quarters: one row per active case-quarter. A case is active in a quarter when it
 -- was under case management at any time in it (opened <= quarter end and not closed before
--- quarter start), or had an assessment dated in it. Snapshot facts are taken at the measure
--- date = least(quarter end, closure date, as_of): the latest assessment on or before it
--- (ASOF join), whose per-dimension state already carries earlier scores forward.
+-- quarter start), or had an assessment dated in it. Snapshot facts are those of the latest
+-- assessment on or before the measure date (ASOF join); its snapshot codes already carry
+-- earlier scores forward.
 WITH managed AS (  -- quarters under case management
     SELECT
         case_id,
-        unnest(generate_series(
-            open_quarter,
-            date_trunc('quarter', coalesce(closed, $as_of))::DATE,
-            INTERVAL 3 MONTH
-        ))::DATE AS quarter
+        unnest(generate_series(open_quarter, last_quarter, INTERVAL 3 MONTH))::DATE AS quarter
     FROM stg_cases
 ),
 
-spine AS (  -- plus quarters with an assessment (before opening or after closure included)
-    SELECT *
-    FROM managed
-    FULL JOIN int_assessment_flows USING (case_id, quarter)
+assessed_outside AS (  -- quarters with an assessment before opening or after closure
+    SELECT DISTINCT a.case_id, a.quarter
+    FROM int_assessments AS a
+    JOIN stg_cases AS cases USING (case_id)
+    WHERE a.quarter < cases.open_quarter OR a.quarter > cases.last_quarter
+),
+
+spine AS (
+    SELECT case_id, quarter FROM managed
+    UNION ALL
+    SELECT case_id, quarter FROM assessed_outside
 ),
 
 measured AS (
     SELECT
-        spine.*,
+        spine.case_id,
+        spine.quarter,
         cases.cell_id,
         cases.opened,
         cases.closed,
         cases.closure_reason,
-        least((spine.quarter + INTERVAL 3 MONTH)::DATE - 1, cases.closed, $as_of) AS measure_date
+        measure_date(spine.quarter, cases.closed, $as_of) AS measure_date
     FROM spine
     JOIN stg_cases AS cases USING (case_id)
 ),
 
-banded AS (
-    SELECT
-        measured.*,
-        bands.months,
-        bands.band_no
-    FROM measured
-    JOIN int_month_bands AS bands
-        ON bands.months = greatest(0, date_sub('month', measured.opened, measured.measure_date))
-),
-
 with_state AS (
     SELECT
-        banded.*,
+        measured.*,
         state.* EXCLUDE (case_id, quarter)
-    FROM banded
+    FROM measured
     ASOF LEFT JOIN int_assessments AS state
-        ON banded.case_id = state.case_id
-        AND banded.measure_date >= state.assessed_on
+        ON measured.case_id = state.case_id
+        AND measured.measure_date >= state.assessed_on
 )
 
 SELECT
-    case_id,
-    quarter,
-    cell_id,
-    band_no,
-    months,
-    measure_date,
-    date_trunc('quarter', opened) = quarter AS is_new,
-    coalesce(date_trunc('quarter', closed) = quarter, false) AS is_closed,
-    coalesce(date_trunc('quarter', closed) = quarter AND closure_reason = 'reintegrated', false)
+    s.case_id,
+    s.quarter,
+    s.cell_id,
+    bands.band_no,
+    bands.months,
+    s.measure_date,
+    date_trunc('quarter', s.opened) = s.quarter AS is_new,
+    coalesce(date_trunc('quarter', s.closed) = s.quarter, false) AS is_closed,
+    coalesce(date_trunc('quarter', s.closed) = s.quarter AND s.closure_reason = 'reintegrated', false)
         AS is_closed_reintegrated,
-    coalesce(assessments, 0) AS assessments,
-    assessed_on IS NOT NULL AS assessed,
-    reintegrated,
-    composite,
-    assessment_no,
-    first_reintegrated,
-    first_composite,
-    {
-        'latest': COLUMNS('^d__(.*)$').latest,
-        'first': COLUMNS('^d__(.*)$').first,
-        'paired': COLUMNS('^d__(.*)$').paired
-    } AS 's__\1',
-    COLUMNS('^f__')
-FROM with_state
+    s.assessed_on IS NOT NULL AS assessed,
+    s.reintegrated,
+    s.composite,
+    s.assessment_no,
+    s.first_reintegrated,
+    s.first_composite,
+    COLUMNS('^snap__')
+FROM with_state AS s
+JOIN int_month_bands AS bands ON bands.months = whole_months(s.opened, s.measure_date)

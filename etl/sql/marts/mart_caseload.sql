@@ -1,25 +1,18 @@
--- mart_caseload: active, new and closed cases, assessed and reintegrated cases and the
--- composite index, per quarter, cell and duration band.
-WITH aggregated AS (
-    SELECT
-        quarter, cell_id, band_no,
-        active_cases, new_cases, closed_cases, closed_reintegrated,
-        assessed_cases, reintegrated_cases, composite_sum, assessments
-    FROM int_cell_quarters
-)
-
+-- mart_caseload: active, new and closed cases, assessed and reintegrated cases, composite
+-- index and assessments, per quarter, cell and duration band.
 SELECT
-    a.quarter,
+    q.quarter,
     cells.country, cells.province, cells.sex, cells.age_band, cells.form,
     bands.duration_band,
-    a.active_cases,
-    a.new_cases,
-    a.closed_cases,
-    a.closed_reintegrated,
-    a.assessed_cases,
-    a.reintegrated_cases,
-    a.composite_sum::DOUBLE AS composite_sum,
-    a.assessments
-FROM aggregated AS a
+    q.active_cases,
+    q.new_cases,
+    q.closed_cases,
+    q.closed_reintegrated,
+    q.assessed_cases,
+    q.reintegrated_cases,
+    coalesce(q.composite_sum, 0)::DOUBLE AS composite_sum,
+    coalesce(f.assessments, 0) AS assessments
+FROM int_cell_quarters AS q
+LEFT JOIN int_cell_flows AS f USING (quarter, cell_id, band_no)
 JOIN int_cells AS cells USING (cell_id)
 JOIN ref_duration_bands AS bands USING (band_no)

@@ -1,6 +1,10 @@
--- stg_cases: one row per case opened by as_of, keyed by a small integer for the joins that
--- follow. A closure dated after as_of is not known yet at as_of: the case counts as open.
--- The case key never leaves this temporary table.
+-- stg_cases: one row per case opened by as_of. key_hash is a 64-bit hash of the case key
+-- (publish checks that no two warehouse cases share one, changing $salt if they do), so
+-- that the assessments are grouped by an integer rather than a long string; case_id numbers
+-- the cases cell by cell, so that the case-quarters come out clustered by cell, which keeps
+-- the aggregations that follow cache-friendly.
+-- A closure dated after as_of is not known yet at as_of: the case counts as open.
+-- The case key itself never leaves this temporary table.
 WITH source AS (
     SELECT case_key, agency, country, province, sex, age_band, form, opened, closed, closure_reason
     FROM wh.cases
@@ -24,7 +28,8 @@ cells AS (  -- one id per combination of the dashboard's filter columns
 )
 
 SELECT
-    row_number() OVER ()::INTEGER AS case_id,
+    row_number() OVER (ORDER BY cells.cell_id)::INTEGER AS case_id,
+    hash(k.case_key, $salt) AS key_hash,
     k.case_key,
     k.agency,
     cells.cell_id,
@@ -32,6 +37,7 @@ SELECT
     k.opened,
     date_trunc('quarter', k.opened)::DATE AS open_quarter,
     k.closed,
+    date_trunc('quarter', coalesce(k.closed, $as_of))::DATE AS last_quarter,
     k.closure_reason
 FROM known_at_as_of AS k
 JOIN cells USING (country, province, sex, age_band, form)

@@ -1,0 +1,326 @@
+"""Rebuild the published aggregate database from the warehouse.
+
+The warehouse (case-level facts) is attached read-only to an in-memory DuckDB connection;
+every table of etl/sql/marts_schema.sql is built into a scratch file beside
+published.duckdb, which is swapped in atomically (etl.atomic.replace_on_success). A failure
+or a kill at any point leaves the previous published file as it was.
+
+The SQL lives in etl/sql/marts/, one file per table, each a chain of named CTEs ending in a
+SELECT, with values bound as $name parameters:
+
+  stg_*   staging: warehouse rows known at as_of, keyed by integer case ids (TEMP tables)
+  int_*   shared per-case and per-case-quarter measures, built once (TEMP tables)
+  mart_*  and the other published tables: aggregates only, inserted BY NAME into the
+          tables created from marts_schema.sql, so names and types follow the contract.
+
+Per-dimension work is done wide: one small code column per outcome dimension, written once
+with DuckDB's COLUMNS() star expressions so that no SQL names a dimension. The columns
+follow the framework order (the `dimension_key` ENUM), and the aggregated results are
+unpivoted against $dimensions, the same order. Because the marts have almost as many groups
+as there are case-quarters, aggregation cost grows with the number of aggregates: related
+counts are packed side by side into one HUGEINT per sum (macros.sql), looked up from lists
+computed once per publish (int_code_words, int_service_words).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from etl import framework as fw
+from etl import paths
+from etl.atomic import exclusive_lock, remove_stale_scratch, replace_on_success
+
+log = logging.getLogger(__name__)
+
+MARTS_SQL_DIR = paths.SQL_DIR / "marts"
+MARTS_SCHEMA = paths.SQL_DIR / "marts_schema.sql"
+
+THREADS = 2
+PACKED_LIMIT = 2**25  # width of a packed counter (macros.sql)
+MEMORY_LIMIT = "2500MB"
+
+# Build order: stg_* and int_* are TEMP intermediates, each dropped after its last reader;
+# the others are the published tables of marts_schema.sql. Ordered so that the large
+# intermediates are freed as early as possible.
+STEPS = [
+    "stg_cases",
+    "int_cells",
+    "int_month_bands",
+    "int_dimension_slots",
+    "int_code_words",
+    "int_service_words",
+    "stg_services",
+    "stg_barriers",
+    "int_assessments",
+    "int_cell_flows",
+    "mart_survival",
+    "mart_service_costs",
+    "mart_case_totals",
+    "mart_quality",
+    "mart_barriers",
+    "int_case_quarters",
+    "int_cell_quarters",
+    "mart_caseload",
+    "mart_outcomes",
+    "mart_months",
+    "int_case_services",
+    "mart_services",
+    "mart_budget",
+    "loads",
+    "quarantine_summary",
+]
+TEMP_STEPS = [step for step in STEPS if step.startswith(("stg_", "int_"))]
+PUBLISHED_STEPS = [step for step in STEPS if step not in TEMP_STEPS]
+
+# Lookup lists built in SQL once, then bound as constant list parameters of later steps
+# (a constant list indexes faster than one carried through joins).
+LOOKUPS = {
+    "int_code_words": "SELECT list(wa ORDER BY code)::VARCHAR[] AS code_wa, "
+    "list(wb ORDER BY code)::VARCHAR[] AS code_wb, list(fw ORDER BY code)::VARCHAR[] AS code_fw "
+    "FROM int_code_words",
+    "int_service_words": "SELECT list(status ORDER BY idx)::VARCHAR[] AS service_status, "
+    "list(received ORDER BY idx)::VARCHAR[] AS service_received FROM int_service_words",
+}
+
+_PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+
+#: wall and CPU seconds per step of the last publish in this process (for benchmarks)
+last_timings: dict[str, float] = {}
+last_cpu_seconds: dict[str, float] = {}
+
+
+def publish(
+    warehouse_dir: Path,
+    *,
+    as_of: dt.date | None = None,
+    locked: bool = False,
+    warehouse_file: Path | None = None,
+    framework: fw.Framework | None = None,
+) -> Path:
+    """Rebuild <warehouse_dir>/published.duckdb from the warehouse; return its path.
+
+    as_of: the publish date (default today); rows dated after it are not counted.
+    locked: the caller (the loader) already holds etl.atomic.exclusive_lock(warehouse_dir).
+    warehouse_file: read this warehouse file instead of <warehouse_dir>/warehouse.duckdb
+        (the loader publishes from its scratch copy before swapping it in).
+    """
+    warehouse_dir = Path(warehouse_dir)
+    as_of = as_of or dt.date.today()
+    framework = framework or fw.load()
+    warehouse = Path(warehouse_file) if warehouse_file else paths.warehouse_db(warehouse_dir)
+    if not warehouse.exists():
+        raise FileNotFoundError(f"no warehouse at {warehouse}")
+    target = paths.published_db(warehouse_dir)
+    lock = contextlib.nullcontext() if locked else exclusive_lock(warehouse_dir)
+    with lock:
+        remove_stale_scratch(target)
+        with (
+            replace_on_success(target, copy_existing=False) as scratch,
+            _connect(warehouse_dir) as con,  # closed (checkpointed) before the swap
+        ):
+            _build(con, warehouse, scratch, as_of, framework)
+    return target
+
+
+@contextlib.contextmanager
+def _connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    spill = warehouse_dir / ".tmp"
+    spill.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "threads": THREADS,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": str(spill),
+            "preserve_insertion_order": False,
+        },
+    )
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def _build(
+    con: duckdb.DuckDBPyConnection,
+    warehouse: Path,
+    scratch: Path,
+    as_of: dt.date,
+    framework: fw.Framework,
+) -> None:
+    last_timings.clear()
+    last_cpu_seconds.clear()
+    started = time.perf_counter()
+    con.execute("ATTACH $path AS wh (READ_ONLY)", {"path": str(warehouse)})
+    con.execute("ATTACH $path AS pub", {"path": str(scratch)})
+    con.execute("USE pub")
+    con.execute(MARTS_SCHEMA.read_text())
+    con.execute("USE memory")
+    con.execute(read_sql("macros"))
+    _reference_tables(con, framework)
+    params = _parameters(as_of, framework)
+    params["salt"] = _case_id_salt(con)
+    last_timings["setup"] = time.perf_counter() - started
+
+    sql = {step: read_sql(step) for step in STEPS}
+    last_reader = _last_readers(sql)
+    for step in STEPS:
+        started, cpu = time.perf_counter(), time.process_time()
+        query = sql[step]
+        bound = {name: params[name] for name in _parameter_names(query)}
+        if step in TEMP_STEPS:
+            con.execute(f"CREATE TEMP TABLE {step} AS\n{query}", bound)
+            _check(con, step, framework)
+            if step in LOOKUPS:
+                result = con.execute(LOOKUPS[step])
+                names = [d[0] for d in result.description]
+                params.update(zip(names, result.fetchone(), strict=True))
+        else:
+            con.execute(f"INSERT INTO pub.{step} BY NAME\nSELECT * FROM (\n{query}\n)", bound)
+        for done in [t for t, reader in last_reader.items() if reader == step]:
+            con.execute(f"DROP TABLE temp.{done}")
+        last_timings[step] = time.perf_counter() - started
+        last_cpu_seconds[step] = time.process_time() - cpu
+        log.debug("publish %s: %.2fs (cpu %.2fs)", step, last_timings[step], last_cpu_seconds[step])
+
+    started = time.perf_counter()
+    _write_meta(con, as_of, framework)
+    con.execute("DETACH pub")  # checkpoints the scratch file: no write-ahead log is left
+    last_timings["meta"] = time.perf_counter() - started
+
+
+def _parameter_names(sql: str) -> set[str]:
+    """The $name parameters a statement uses (comments may mention others)."""
+    return set(_PARAM.findall(re.sub(r"--[^\n]*", "", sql)))
+
+
+def read_sql(step: str) -> str:
+    return (MARTS_SQL_DIR / f"{step}.sql").read_text()
+
+
+def _last_readers(sql: dict[str, str]) -> dict[str, str]:
+    """For each TEMP table, the last step whose SQL reads it (it is dropped after that)."""
+    readers: dict[str, str] = {}
+    for table in TEMP_STEPS:
+        pattern = re.compile(rf"\b{table}\b")
+        for step in STEPS:
+            if step != table and pattern.search(sql[step]):
+                readers[table] = step
+    return readers
+
+
+def _reference_tables(con: duckdb.DuckDBPyConnection, framework: fw.Framework) -> None:
+    """The framework's code lists as small TEMP tables, and the dimension_key ENUM."""
+    dims = framework.outcome_keys
+    con.execute("CREATE TEMP TABLE ref_outcomes (dim_no INTEGER, dimension VARCHAR)")
+    con.executemany("INSERT INTO ref_outcomes VALUES (?, ?)", list(enumerate(dims, start=1)))
+    con.execute(
+        "CREATE TYPE dimension_key AS ENUM (SELECT dimension FROM ref_outcomes ORDER BY dim_no)"
+    )
+
+    con.execute(
+        "CREATE TEMP TABLE ref_service_areas (area_no INTEGER, service_area VARCHAR, "
+        "primary_outcome VARCHAR, primary_dim_no INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO ref_service_areas VALUES (?, ?, ?, ?)",
+        [
+            (
+                no,
+                area["key"],
+                area.get("primary_outcome"),
+                dims.index(area["primary_outcome"]) + 1 if area.get("primary_outcome") else None,
+            )
+            for no, area in enumerate(framework.service_areas, start=1)
+        ],
+    )
+
+    con.execute(
+        "CREATE TEMP TABLE ref_duration_bands (band_no INTEGER, duration_band VARCHAR, "
+        "min_months INTEGER, max_months INTEGER)"
+    )
+    con.executemany(
+        "INSERT INTO ref_duration_bands VALUES (?, ?, ?, ?)",
+        [
+            (no, band["key"], band["min_months"], band["max_months"])
+            for no, band in enumerate(framework.duration_bands, start=1)
+        ],
+    )
+
+
+def _parameters(as_of: dt.date, framework: fw.Framework) -> dict[str, object]:
+    # a score is kept in 3 bits, 0 meaning "not assessed" (int_assessments, macros.sql)
+    if framework.min_score < 1 or framework.max_score > 7 or len(framework.outcome_keys) > 21:
+        raise ValueError("publish supports scores from 1 to 7 and up to 21 outcome dimensions")
+    composite = framework.data["scale"].get("composite", {})
+    return {
+        "as_of": as_of,
+        "threshold": framework.achieved_threshold,
+        "score_min": composite.get("min_score", framework.min_score),
+        "score_max": composite.get("max_score", framework.max_score),
+        "scale_to": composite.get("scale_to", 100),
+        "dimensions": framework.outcome_keys,
+    }
+
+
+def _case_id_salt(con: duckdb.DuckDBPyConnection) -> int:
+    """A salt for hash(case_key, salt) under which no two warehouse cases share a case_id.
+
+    With 64-bit hashes a clash is about a one-in-30-million event for a million cases;
+    if one happens, the next salt is tried.
+    """
+    for salt in range(100):
+        clashes = con.execute(
+            "SELECT count(*) - count(DISTINCT hash(case_key, $salt)) FROM wh.cases", {"salt": salt}
+        ).fetchone()[0]
+        if clashes == 0:
+            return salt
+    raise RuntimeError("case keys clash under every salt tried")  # pragma: no cover
+
+
+def _check(con: duckdb.DuckDBPyConnection, step: str, framework: fw.Framework) -> None:
+    """Assumptions the SQL relies on, checked on the intermediate they concern."""
+    if step == "int_assessments":
+        # the unpivots pair per-dimension columns with $dimensions by position
+        columns = [row[0] for row in con.execute("DESCRIBE int_assessments").fetchall()]
+        found = [c.removeprefix("snap__") for c in columns if c.startswith("snap__")]
+        if found != framework.outcome_keys:
+            raise RuntimeError(f"dimension columns {found} are not in framework order")
+        # packed counters (macros.sql) hold 25 bits: a group never sums more than the cases
+        # (times the top score) or the assessments of one cell
+        cases, assessments = con.execute(
+            "SELECT (SELECT max(n) FROM (SELECT count(*) AS n FROM stg_cases GROUP BY cell_id)), "
+            "(SELECT count(*) FROM int_assessments)"
+        ).fetchone()
+        if assessments >= PACKED_LIMIT:
+            assessments = con.execute(
+                "SELECT max(n) FROM (SELECT count(*) AS n FROM int_assessments "
+                "JOIN stg_cases USING (case_id) GROUP BY cell_id)"
+            ).fetchone()[0]
+        if max((cases or 0) * framework.max_score, assessments or 0) >= PACKED_LIMIT:
+            raise RuntimeError(
+                "a cell has too many cases or assessments for publish's packed counters"
+            )
+
+
+def _write_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, framework: fw.Framework) -> None:
+    synthetic, n_loads = con.execute(
+        "SELECT coalesce(bool_or(synthetic), false), count(*) FROM wh.loads"
+    ).fetchone()
+    rows = [
+        ("published_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
+        ("as_of", as_of.isoformat()),
+        ("synthetic", "true" if synthetic else "false"),
+        ("framework_version", str(framework.data.get("version", ""))),
+        ("achieved_threshold", str(framework.achieved_threshold)),
+        ("warehouse_loads", str(n_loads)),
+    ]
+    con.executemany("INSERT INTO pub.meta VALUES (?, ?)", rows)

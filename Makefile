@@ -33,7 +33,7 @@ run: load
 
 test: install
 	$(PY) -m ruff check .
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install
 	$(PY) -m ruff check .

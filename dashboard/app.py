@@ -2,7 +2,15 @@
 
 Every run: choose the language, register the pages listed in data/reference/dashboard.yaml
 (pages/<key>.py), show the synthetic-data banner when the published data is synthetic,
-draw the shared sidebar filters, run the chosen page, then write the filters into the link.
+draw the shared sidebar filters (on the pages that use them), run the chosen page, then
+write the filters into the link.
+
+The first page is the default, served at "/". Its own link ("/overview") is registered as
+a hidden alias that switches to "/" with the same link parameters, so a bookmarked or typed
+/overview never shows Streamlit's "Page not found".
+
+The tab icon is dashboard/static/favicon.svg, which Streamlit sends as a data URI: a
+":material/...:" page_icon would make the browser fetch it from fonts.gstatic.com.
 """
 
 from __future__ import annotations
@@ -22,23 +30,32 @@ from dashboard.i18n import t  # noqa: E402
 from dashboard.queries import meta as meta_q  # noqa: E402
 
 log = logging.getLogger("dashboard")
+FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 
 filters.begin_run()
 filters.init_language()
-st.set_page_config(page_title=t("app.title"), page_icon=":material/diversity_3:", layout="wide")
+st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
 
+specs = [spec for spec in config.settings().pages if spec.path.is_file()]
 pages = [
     st.Page(
         spec.path,
         title=t(f"page.{spec.key}.title"),
         icon=spec.icon,
-        url_path=spec.key,
+        url_path="" if i == 0 else spec.key,
         default=(i == 0),
     )
-    for i, spec in enumerate(config.settings().pages)
-    if spec.path.is_file()
+    for i, spec in enumerate(specs)
 ]
-navigation = st.navigation(pages)
+# "/<first key>" (e.g. /overview): hidden from the menu, it switches to the default page.
+alias = st.Page(
+    specs[0].path, title=t(f"page.{specs[0].key}.title"), url_path=specs[0].key, visibility="hidden"
+)
+navigation = st.navigation([*pages, alias])
+if navigation is alias:
+    filters.keep()
+    st.switch_page(pages[0], query_params=filters.link_items())
+spec = next(s for s, p in zip(specs, pages, strict=True) if p is navigation)
 
 opts = None
 try:
@@ -49,8 +66,10 @@ try:
         if meta_q.is_synthetic(info):
             ui.synthetic_banner()
         opts = ui.options()
-        if opts.quarters:
+        if opts.quarters and spec.filters:
             filters.sidebar(opts)
+        elif opts.quarters:
+            filters.keep()  # the filters keep their values for the next page
         if info.get("as_of"):
             st.sidebar.caption(t("app.as_of", as_of=info["as_of"]))
 except Exception:  # the page itself will say what is wrong, in plain words

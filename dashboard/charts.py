@@ -41,6 +41,82 @@ def _height(height: int | None) -> int:
     return int(height or _charts().get("height", 420))
 
 
+VALUE_TEXT = "#262730"  # labels of shown values: the page's text colour
+HIDDEN_META = "hidden_labels"  # trace.meta key of the "<10" label traces
+
+
+def hidden_labels(**scatter) -> go.Scatter:
+    """A text-only trace writing the labels of hidden values ("<10", "withheld", "–") in
+    grey italics: never the style of a shown value. name_hidden() gives the first such
+    trace of a figure a legend entry saying what the grey labels mean."""
+    font = {"color": muted(), "style": "italic"}
+    font.update(scatter.pop("textfont", {}))
+    scatter.setdefault("hoverinfo", "text" if "hovertext" in scatter else "skip")
+    return go.Scatter(
+        mode="text", textfont=font, showlegend=False, meta={HIDDEN_META: True}, **scatter
+    )
+
+
+def name_hidden(fig: go.Figure, note: str) -> go.Figure:
+    """Give the hidden-label traces one legend entry, `note` (e.g. "<10: fewer than 10
+    cases, not shown"); figures without hidden values are left as they are."""
+    marked = [tr for tr in fig.data if isinstance(tr.meta, dict) and tr.meta.get(HIDDEN_META)]
+    for i, trace in enumerate(marked):
+        trace.update(name=note, legendgroup=HIDDEN_META, showlegend=(i == 0))
+    if marked:
+        fig.update_layout(showlegend=True)
+    return fig
+
+
+def fitted_range(
+    values: Sequence[float] | pd.Series,
+    limits: tuple[float, float],
+    *,
+    pad: float = 0.1,
+    min_span: float | None = None,
+) -> tuple[float, float]:
+    """An axis range fitted to the finite values, padded by `pad` of their spread (at least
+    `min_span` wide) and kept within `limits` (e.g. 0-100 for an index); the limits
+    themselves when there is nothing to fit."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not finite:
+        return limits
+    lo, hi = min(finite), max(finite)
+    span = max(hi - lo, min_span if min_span is not None else (limits[1] - limits[0]) * 0.1)
+    mid = (lo + hi) / 2
+    lo, hi = min(lo, mid - span / 2), max(hi, mid + span / 2)
+    lo, hi = lo - (hi - lo) * pad, hi + (hi - lo) * pad
+    return max(limits[0], lo), min(limits[1], hi)
+
+
+def stepped_colorscale(
+    edges: Sequence[float], colours: Sequence[str]
+) -> tuple[list[list], tuple[float, float], list[float]]:
+    """A plotly colorscale of flat steps, one per class (edges: n + 1 numbers, colours: n),
+    with its (zmin, zmax) and the tick values (the edges). A single class (or none) gives
+    one flat colour."""
+    edges, colours = [float(e) for e in edges], list(colours)
+    if len(edges) < 2 or not colours or edges[-1] == edges[0]:
+        colour = colours[0] if colours else palette()[0]
+        value = edges[0] if edges else 0.0
+        return [[0.0, colour], [1.0, colour]], (value - 0.5, value + 0.5), [value]
+    lo, hi = edges[0], edges[-1]
+    scale: list[list] = []
+    for a, b, colour in zip(edges[:-1], edges[1:], colours, strict=True):
+        scale += [[(a - lo) / (hi - lo), colour], [(b - lo) / (hi - lo), colour]]
+    scale[0][0], scale[-1][0] = 0.0, 1.0
+    return scale, (lo, hi), edges
+
+
+def zero_based_range(values: Sequence[float] | pd.Series, *, headroom: float = 0.15):
+    """(0, max + headroom) for counts and rates, whose bars or lines read from zero; None
+    (automatic) when there is no finite value."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    if not finite or max(finite) <= 0:
+        return None
+    return 0.0, max(finite) * (1 + headroom)
+
+
 def _style(fig: go.Figure, height: int | None = None, *, legend: bool = True) -> go.Figure:
     fig.update_layout(
         template="plotly_white",
@@ -74,43 +150,54 @@ def bar(
     tickformat: str | None = None,
     height: int | None = None,
 ) -> go.Figure:
-    """Horizontal bars in the order of df (first at the top)."""
+    """Horizontal bars in the order of df (first at the top).
+
+    Every shown value carries its label in dark text just past the end of its bar, so a 0
+    still reads "0" (or "0%") and a small value keeps its number. Hidden values draw no bar;
+    their label ("<10", "withheld", "–") is written at the base in grey italics, a style no
+    value label has (see hidden_labels() and name_hidden())."""
     labels = df[f"{value}_label"].astype(str)
     cats = df[category].astype(str)
     hover = [f"{c}<br>{value_title}: {lab}" for c, lab in zip(cats, labels, strict=True)]
+    hidden = df[value].isna().to_numpy()
     fig = go.Figure(
         go.Bar(
             y=cats,
             x=df[value],
             orientation="h",
             marker_color=palette()[0],
-            text=labels,
-            textposition="auto",
+            text=[("" if h else lab) for lab, h in zip(labels, hidden, strict=True)],
+            textposition="outside",
+            textangle=0,
+            textfont={"color": VALUE_TEXT},
+            cliponaxis=False,
             hovertext=hover,
             hoverinfo="text",
+            showlegend=False,
         )
     )
-    hidden = df[value].isna()
     if hidden.any():
         base = value_range[0] if value_range else 0
         fig.add_trace(
-            go.Scatter(
+            hidden_labels(
                 y=cats[hidden],
                 x=[base] * int(hidden.sum()),
-                mode="text",
                 text=labels[hidden],
                 textposition="middle right",
-                textfont={"color": muted()},
                 hovertext=[h for h, m in zip(hover, hidden, strict=True) if m],
-                hoverinfo="text",
             )
         )
     fig.update_yaxes(autorange="reversed", title=category_title, type="category")
     fig.update_xaxes(
-        title=value_title, range=list(value_range) if value_range else None, tickformat=tickformat
+        title=value_title,
+        range=list(value_range) if value_range else None,
+        rangemode="nonnegative",  # counts, shares, rates, costs: from 0 even with no bar
+        tickformat=tickformat,
     )
     n = len(df)
-    return _style(fig, height or max(240, 60 + 28 * n), legend=False)
+    fig = _style(fig, height or max(240, 60 + 28 * n), legend=False)
+    fig.update_layout(margin={"r": 50})  # room for the label of the longest bar
+    return fig
 
 
 def heatmap(
@@ -127,9 +214,14 @@ def heatmap(
     z_range: tuple[float, float] | None = None,
     tickformat: str | None = None,
     height: int | None = None,
+    classes: tuple[Sequence[float], Sequence[str], Sequence[str]] | None = None,
 ) -> go.Figure:
     """Cells coloured by z with their label written in; hidden cells stay uncoloured and
-    show their label ("<10")."""
+    show their label ("<10").
+
+    classes: (edges, colours, edge labels) of the classes of a map on the same page
+    (dashboard.maps): the cells then take the same stepped colours, so a colour means the
+    same values on both, and the colour bar is marked at the class edges."""
     table = df.pivot_table(index=y, columns=x, values=z, aggfunc="first", dropna=False)
     text = df.pivot_table(index=y, columns=x, values=f"{z}_label", aggfunc="first", dropna=False)
     table = table.reindex(index=list(y_order), columns=list(x_order))
@@ -150,6 +242,19 @@ def heatmap(
             ygap=2,
         )
     )
+    if classes is not None:
+        edges, colours, edge_labels = classes
+        scale, (lo, hi), ticks = stepped_colorscale(edges, colours)
+        fig.update_traces(
+            colorscale=scale,
+            zmin=lo,
+            zmax=hi,
+            colorbar={
+                "tickmode": "array",
+                "tickvals": ticks,
+                "ticktext": list(edge_labels)[: len(ticks)],
+            },
+        )
     fig.update_layout(plot_bgcolor="#f2f2f2")
     fig.update_xaxes(title=x_title, type="category", side="top", tickangle=-30)
     fig.update_yaxes(title=y_title, type="category", autorange="reversed")
@@ -195,20 +300,17 @@ def lines(
             # one row of labels per series, so "<10" of two series never overlap
             step = ((y_range[1] - y_range[0]) if y_range else 1.0) * 0.05
             fig.add_trace(
-                go.Scatter(
+                hidden_labels(
                     x=[q for q, h in zip(x_order, hidden, strict=True) if h],
                     y=[base + i * step] * int(hidden.sum()),
-                    mode="text",
                     text=list(labels[hidden.to_numpy()]),
                     textposition="top center",
                     textfont={"color": colour, "size": 11},
-                    showlegend=False,
-                    hoverinfo="skip",
                 )
             )
     fig.update_xaxes(title=x_title, type="category")
     fig.update_yaxes(title=y_title, range=list(y_range) if y_range else None, tickformat=tickformat)
-    return _style(fig, height)
+    return _style(fig, height, legend=len(series_order) > 1)
 
 
 def small_multiples(
@@ -261,15 +363,12 @@ def small_multiples(
         hidden = part[y].isna() & (labels != "")
         if hidden.any():
             fig.add_trace(
-                go.Scatter(
+                hidden_labels(
                     x=[q for q, h in zip(x_order, hidden, strict=True) if h],
                     y=[y_range[0]] * int(hidden.sum()),
-                    mode="text",
                     text=list(labels[hidden.to_numpy()]),
                     textposition="top center",
-                    textfont={"color": muted(), "size": 10},
-                    hoverinfo="skip",
-                    showlegend=False,
+                    textfont={"size": 10},
                 ),
                 row=r,
                 col=c,
@@ -279,6 +378,70 @@ def small_multiples(
     fig.update_xaxes(type="category", tickangle=-45, tickfont={"size": 10})
     fig.update_annotations(font_size=12)
     return _style(fig, height or 260 * rows + 60, legend=False)
+
+
+def _dumbbell_traces(
+    df: pd.DataFrame,
+    *,
+    category: str,
+    first: str,
+    latest: str,
+    first_name: str,
+    latest_name: str,
+    value_range: tuple[float, float] | None,
+    legend: bool = True,
+) -> list[go.Scatter]:
+    cats = df[category].astype(str).tolist()
+    colours = palette()
+    traces: list[go.Scatter] = []
+    for a, b, cat in zip(df[first], df[latest], cats, strict=True):
+        if not (pd.isna(a) or pd.isna(b)):
+            traces.append(
+                go.Scatter(
+                    x=[a, b],
+                    y=[cat, cat],
+                    mode="lines",
+                    line={"color": "#bbbbbb", "width": 3},
+                    showlegend=False,
+                    hoverinfo="skip",
+                )
+            )
+    for col, name, colour, symbol in (
+        (first, first_name, colours[1], "circle-open"),
+        (latest, latest_name, colours[0], "circle"),
+    ):
+        labels = df[f"{col}_label"].astype(str).tolist()
+        traces.append(
+            go.Scatter(
+                x=df[col],
+                y=cats,
+                mode="markers",
+                name=name,
+                legendgroup=name,
+                showlegend=legend,
+                marker={
+                    "color": colour,
+                    "size": 12,
+                    "symbol": symbol,
+                    "line": {"width": 2, "color": colour},
+                },
+                hovertext=[f"{c}<br>{name}: {lab}" for c, lab in zip(cats, labels, strict=True)],
+                hoverinfo="text",
+            )
+        )
+    hidden = df[latest].isna()
+    if hidden.any():
+        finite = pd.concat([df[first], df[latest]]).dropna()
+        base = value_range[0] if value_range else (float(finite.min()) if len(finite) else 0.0)
+        traces.append(
+            hidden_labels(
+                x=[base] * int(hidden.sum()),
+                y=[c for c, h in zip(cats, hidden, strict=True) if h],
+                text=df.loc[hidden, f"{latest}_label"].astype(str).tolist(),
+                textposition="middle right",
+            )
+        )
+    return traces
 
 
 def dumbbell(
@@ -295,62 +458,75 @@ def dumbbell(
 ) -> go.Figure:
     """First and latest value per category joined by a line (change between assessments,
     or any two values to compare per category)."""
-    cats = df[category].astype(str).tolist()
-    colours = palette()
-    fig = go.Figure()
-    for a, b, cat in zip(df[first], df[latest], cats, strict=True):
-        if not (pd.isna(a) or pd.isna(b)):
-            fig.add_trace(
-                go.Scatter(
-                    x=[a, b],
-                    y=[cat, cat],
-                    mode="lines",
-                    line={"color": "#bbbbbb", "width": 3},
-                    showlegend=False,
-                    hoverinfo="skip",
-                )
-            )
-    for col, name, colour, symbol in (
-        (first, first_name, colours[1], "circle-open"),
-        (latest, latest_name, colours[0], "circle"),
-    ):
-        labels = df[f"{col}_label"].astype(str).tolist()
-        fig.add_trace(
-            go.Scatter(
-                x=df[col],
-                y=cats,
-                mode="markers",
-                name=name,
-                marker={
-                    "color": colour,
-                    "size": 12,
-                    "symbol": symbol,
-                    "line": {"width": 2, "color": colour},
-                },
-                hovertext=[f"{c}<br>{name}: {lab}" for c, lab in zip(cats, labels, strict=True)],
-                hoverinfo="text",
-            )
+    fig = go.Figure(
+        _dumbbell_traces(
+            df,
+            category=category,
+            first=first,
+            latest=latest,
+            first_name=first_name,
+            latest_name=latest_name,
+            value_range=value_range,
         )
-    hidden = df[latest].isna()
-    if hidden.any():
-        finite = pd.concat([df[first], df[latest]]).dropna()
-        base = value_range[0] if value_range else (float(finite.min()) if len(finite) else 0.0)
-        fig.add_trace(
-            go.Scatter(
-                x=[base] * int(hidden.sum()),
-                y=[c for c, h in zip(cats, hidden, strict=True) if h],
-                mode="text",
-                text=df.loc[hidden, f"{latest}_label"].astype(str).tolist(),
-                textposition="middle right",
-                textfont={"color": muted()},
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
+    )
     fig.update_yaxes(autorange="reversed", type="category")
     padded = [value_range[0] - 0.1, value_range[1] + 0.1] if value_range else None
     fig.update_xaxes(title=value_title, range=padded)
-    return _style(fig, height or max(300, 80 + 34 * len(cats)))
+    return _style(fig, height or max(300, 80 + 34 * len(df)))
+
+
+def dumbbell_apart(
+    df: pd.DataFrame,
+    apart: Sequence[bool] | pd.Series,
+    *,
+    category: str,
+    first: str,
+    latest: str,
+    first_name: str,
+    latest_name: str,
+    value_title: str,
+    apart_title: str,
+    height: int | None = None,
+) -> go.Figure:
+    """dumbbell() with the rows marked `apart` in a panel of their own below, on their own
+    axis (apart_title states its unit): for figures on another scale, e.g. case
+    management's change in the composite index (0-100) beside changes in 1-4 scores."""
+    mask = pd.Series(list(apart), index=df.index, dtype=bool)
+    main, other = df[~mask], df[mask]
+    if other.empty:
+        return dumbbell(
+            df,
+            category=category,
+            first=first,
+            latest=latest,
+            first_name=first_name,
+            latest_name=latest_name,
+            value_title=value_title,
+            height=height,
+        )
+    n_main, n_other = max(len(main), 1), len(other)
+    fig = make_subplots(
+        rows=2,
+        cols=1,
+        row_heights=[n_main + 1.5, n_other + 1.5],
+        vertical_spacing=0.32 / (1 + (n_main + n_other) / 6),
+    )
+    common = {
+        "category": category,
+        "first": first,
+        "latest": latest,
+        "first_name": first_name,
+        "latest_name": latest_name,
+        "value_range": None,
+    }
+    for row, part, legend in ((1, main, True), (2, other, False)):
+        for trace in _dumbbell_traces(part, legend=legend, **common):
+            fig.add_trace(trace, row=row, col=1)
+    fig.update_yaxes(autorange="reversed", type="category")
+    fig.update_xaxes(title=value_title, row=1, col=1)
+    fig.update_xaxes(title=apart_title, row=2, col=1)
+    rows = n_main + n_other
+    return _style(fig, height or max(340, 150 + 34 * rows))
 
 
 def grouped_bars(
@@ -416,3 +592,85 @@ def curve(
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title, range=list(y_range) if y_range else None, tickformat=tickformat)
     return _style(fig, height, legend=False)
+
+
+def _label_positions(xs: Sequence[float], ys: Sequence[float]) -> list[str]:
+    """Above each point, or below when a label above a nearby point would collide."""
+    if not len(xs):
+        return []
+    x_span = (max(xs) - min(xs)) or 1.0
+    y_span = (max(ys) - min(ys)) or 1.0
+    placed: list[tuple[float, float, str]] = []
+    positions = [""] * len(xs)
+    for i in sorted(range(len(xs)), key=lambda j: -ys[j]):
+        x, y = (xs[i] - min(xs)) / x_span, (ys[i] - min(ys)) / y_span
+        crowded = any(
+            abs(x - px) < 0.22 and abs(y - py) < 0.15 and pos == "top center"
+            for px, py, pos in placed
+        )
+        positions[i] = "bottom center" if crowded else "top center"
+        placed.append((x, y, positions[i]))
+    return positions
+
+
+def scatter(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    size: str,
+    label: str,
+    x_title: str,
+    y_title: str,
+    size_title: str,
+    hover_label: str | None = None,
+    x_tickformat: str | None = None,
+    y_tickformat: str | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """One labelled point per row where both x and y are shown (hidden points are left out:
+    the caller says which), its area proportional to `size`; x from zero. A dotted line
+    marks y = 0. hover_label: a longer name for the hover text."""
+    part = df[df[x].notna() & df[y].notna()]
+    sizes = part[size].fillna(0).astype(float)
+    biggest = float(sizes.max()) if len(sizes) and sizes.max() > 0 else 1.0
+    names = part[hover_label or label].astype(str)
+    hover = [
+        f"<b>{name}</b><br>{x_title}: {xl}<br>{y_title}: {yl}<br>{size_title}: {sl}"
+        for name, xl, yl, sl in zip(
+            names, part[f"{x}_label"], part[f"{y}_label"], part[f"{size}_label"], strict=True
+        )
+    ]
+    xs, ys = part[x].astype(float).tolist(), part[y].astype(float).tolist()
+    fig = go.Figure(
+        go.Scatter(
+            x=xs,
+            y=ys,
+            mode="markers+text",
+            text=part[label].astype(str),
+            textposition=_label_positions(xs, ys),
+            textfont={"color": VALUE_TEXT, "size": 12},
+            marker={
+                "size": sizes,
+                "sizemode": "area",
+                "sizeref": 2.0 * biggest / (40.0**2),
+                "sizemin": 6,
+                "color": palette()[0],
+                "opacity": 0.75,
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            hovertext=hover,
+            hoverinfo="text",
+            cliponaxis=False,
+            showlegend=False,
+        )
+    )
+    fig.add_hline(y=0, line={"color": "#999999", "width": 1, "dash": "dot"})
+    if xs:
+        y_lo, y_hi = min(0.0, min(ys)), max(0.0, max(ys))
+        pad = (y_hi - y_lo) * 0.15 or 0.1
+        fig.update_xaxes(range=[0, max(xs) * 1.12 or 1.0])
+        fig.update_yaxes(range=[y_lo - pad, y_hi + pad])
+    fig.update_xaxes(title=x_title, tickformat=x_tickformat)
+    fig.update_yaxes(title=y_title, tickformat=y_tickformat, zeroline=False)
+    return _style(fig, height or 480, legend=False)

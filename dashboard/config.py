@@ -27,6 +27,7 @@ class PageSpec:
     key: str
     icon: str | None
     needs_data: bool
+    filters: bool = True  # draw the sidebar filters (False where they change nothing)
 
     @property
     def path(self) -> Path:
@@ -63,7 +64,12 @@ class Settings:
     @property
     def pages(self) -> list[PageSpec]:
         return [
-            PageSpec(key=p["key"], icon=p.get("icon"), needs_data=bool(p.get("needs_data", True)))
+            PageSpec(
+                key=p["key"],
+                icon=p.get("icon"),
+                needs_data=bool(p.get("needs_data", True)),
+                filters=bool(p.get("filters", True)),
+            )
             for p in self.data["pages"]
         ]
 

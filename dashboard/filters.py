@@ -224,6 +224,22 @@ def sidebar(opts: Options) -> Selection:
     return current(opts)
 
 
+def keep() -> None:
+    """On a page without the sidebar filters: keep their values for the next page.
+
+    Streamlit forgets the state of a widget that is not drawn in a run; assigning the
+    values back makes them plain session state, which the widgets pick up when drawn again.
+    """
+    for key in KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
+
+
+def link_items() -> list[tuple[str, str]]:
+    """The parameters of the current link, repeated ones (province) included."""
+    return [(name, value) for name in st.query_params for value in st.query_params.get_all(name)]
+
+
 def _quarter_text(code: str) -> str:
     q = parse_quarter_code(code)
     return i18n.quarter_label(q) if q else code

@@ -68,12 +68,18 @@ def load_shapes(path: str | Path | None = None) -> gpd.GeoDataFrame:
     return _shapes(str(path or SHAPES_FILE)).copy()
 
 
+def is_unrecorded(code: str) -> bool:
+    """'<CC>-UNK': the cases of a country whose province was not recorded (no place)."""
+    return str(code).endswith("-UNK")
+
+
 def provinces_without_shape(codes: Iterable[str], path: str | Path | None = None) -> list[str]:
-    """The codes (in the order given, without repeats) that have no polygon to draw."""
+    """The province codes (in the order given, without repeats) that have no polygon to
+    draw. '<CC>-UNK' (province not recorded) is not a province and is never listed."""
     have = set(_shapes(str(path or SHAPES_FILE)).index)
     out: list[str] = []
     for code in codes:
-        if code not in have and code not in out:
+        if code not in have and code not in out and not is_unrecorded(code):
             out.append(code)
     return out
 
@@ -278,6 +284,7 @@ def _figure(
     outlines: tuple[np.ndarray, np.ndarray] | None,
     level: str,
     revision: str,
+    edges: list[float] | None = None,
 ) -> go.Figure:
     vals = values.copy()
     for col in ("value", "label", "cases"):
@@ -287,7 +294,8 @@ def _figure(
     vals = vals.drop_duplicates("province", keep="last").set_index("province")
 
     shown = vals.loc[vals.index.intersection(units.index)]
-    edges = class_edges(shown["value"], symmetric=colors == "diverging")
+    if edges is None:
+        edges = class_edges(shown["value"], symmetric=colors == "diverging")
     palette = class_colors(len(edges) - 1, colors)
     legend = class_labels(edges, value_format)
 
@@ -352,6 +360,7 @@ def _figure(
             }
         )
     # Hover points: small provinces (Macao, Bangkok) cannot be pointed at by their fill.
+    # Invisible (transparent, no outline), so they do not read as towns; hover still works.
     traces.append(
         {
             "type": "scatter",
@@ -360,7 +369,7 @@ def _figure(
             "mode": "markers",
             "hoverinfo": "text",
             "text": hover_text,
-            "marker": {"size": 5, "color": "rgba(40,40,40,0.35)"},
+            "marker": {"size": 10, "color": "rgba(0,0,0,0)", "line": {"width": 0}},
             "hoverlabel": {"bgcolor": hover_bg},
             "showlegend": False,
             "meta": {"hover_points": True},
@@ -433,6 +442,7 @@ def province_map(
     no_data_label: str = "No data",
     missing_label: str = "No data or too few cases",
     path: str | Path | None = None,
+    edges: list[float] | None = None,
 ) -> go.Figure:
     """Province choropleth of one country, or of the whole region when country is None.
 
@@ -440,7 +450,9 @@ def province_map(
     missing), label (hover text for the value, e.g. "2.8" or "<10"), cases (e.g. "134").
     Provinces with no finite value are drawn light grey; provinces with no row say
     no_data_label. Five equal-interval classes over the data range (fewer if the data
-    have a single value). layout.meta.provinces_drawn counts the polygons drawn.
+    have a single value), or the class `edges` given (e.g. those of a heatmap on the same
+    page, so a colour means the same values on both). layout.meta.provinces_drawn counts
+    the polygons drawn.
     """
     src = str(path or SHAPES_FILE)
     shapes = _shapes(src)
@@ -464,6 +476,7 @@ def province_map(
         outlines=outlines,
         level="province",
         revision=f"province-map:{country or 'region'}",
+        edges=edges,
     )
 
 
@@ -478,8 +491,10 @@ def country_map(
     no_data_label: str = "No data",
     missing_label: str = "No data or too few cases",
     path: str | Path | None = None,
+    edges: list[float] | None = None,
 ) -> go.Figure:
-    """Choropleth of the six countries; values.province holds country codes (KH, CN, ...)."""
+    """Choropleth of the six countries; values.province holds country codes (KH, CN, ...).
+    edges: class edges as for province_map()."""
     units = _drawables(str(path or SHAPES_FILE), "country", WIDE_VIEW_TOLERANCE)
     return _figure(
         units,
@@ -494,4 +509,5 @@ def country_map(
         outlines=None,
         level="country",
         revision="country-map",
+        edges=edges,
     )

@@ -9,7 +9,7 @@ A page is a script pages/<key>.py that defines body(ctx) and ends with
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import config, db, filters, i18n, tables
+from dashboard import charts, config, db, filters, i18n, tables
 from dashboard.i18n import t
 from dashboard.queries import meta as meta_q
 from dashboard.queries.meta import Options
@@ -26,6 +26,7 @@ from dashboard.suppress import k_value
 
 log = logging.getLogger(__name__)
 
+STATIC_TABLE = "static_table"  # container key prefix (CSS class st-key-static_table_<name>)
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
@@ -143,6 +144,7 @@ def kpis(df: pd.DataFrame, columns: int = 3) -> None:
             row.value_label,
             delta=delta,
             delta_color=row.delta_color,
+            delta_arrow="off" if row.delta_zero else "auto",  # no change: no arrow
             help=help_text,
             border=True,
         )
@@ -174,10 +176,34 @@ def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> Non
     )
 
 
-def table_block(table: pd.DataFrame, download_name: str, *, caption: str | None = None) -> None:
-    """A table with its downloads."""
+def table_block(
+    table: pd.DataFrame,
+    download_name: str,
+    *,
+    caption: str | None = None,
+    static: bool = False,
+    break_anywhere: Sequence[str] = (),
+) -> None:
+    """A table with its downloads. static=True draws a plain table whose long cells wrap
+    (nothing is cut off) instead of the scrolling, sortable one; break_anywhere names its
+    columns of long unbroken text (a SHA-256) that may wrap between any two characters,
+    so that they do not squeeze the other columns."""
     tables.require_view(table)
-    st.dataframe(table, hide_index=True, width="stretch")
+    if static:
+        key = f"{STATIC_TABLE}_{download_name}"
+        columns = list(table.columns)
+        rules = [
+            f".st-key-{key} td:nth-child({columns.index(c) + 1}) p "
+            "{ overflow-wrap: anywhere !important; }"
+            for c in break_anywhere
+            if c in columns
+        ]
+        if rules:
+            st.html(f"<style>{' '.join(rules)}</style>")
+        with st.container(key=key):
+            st.table(table, hide_index=True)
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
     if caption:
         st.caption(caption)
     downloads(table, download_name)
@@ -194,6 +220,7 @@ def chart_block(
     """The chart; under it one plain sentence saying what it shows; then the same numbers as
     a table (in an expander) with CSV and Excel downloads of exactly that table."""
     tables.require_view(table)
+    charts.name_hidden(fig, t("chart.hidden_note", k=k_value()))
     st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"chart_{download_name}")
     st.caption(reading)
     if note:
@@ -206,7 +233,7 @@ def reference_table(df: pd.DataFrame) -> None:
     """A table of reference text (the framework), not of figures from the data."""
     if any(pd.api.types.is_numeric_dtype(df[c]) for c in df.columns):
         raise ValueError("reference tables hold text only; figures go through tables.view()")
-    st.table(df.set_index(df.columns[0]))  # static: long descriptions wrap
+    st.table(df, hide_index=True)  # static: long descriptions wrap
 
 
 def section(title: str, text: str | None = None) -> None:

@@ -186,6 +186,8 @@ def load_source(
     _make_maps(con, src.table, set(present))
     sql, params = validate.stage1(src.table, present)
     con.execute(sql, _used({**params, "file": src.label, "today": today}, sql))
+    if src.table != "budgets":
+        con.execute(stage2.keys_sql(), privacy.hmac_params(key))
     rules = stage2.build(src.table)
     con.execute(rules, _used({"file": src.label, **privacy.hmac_params(key)}, rules))
 

@@ -95,7 +95,8 @@ def body(ctx: ui.PageContext) -> None:
         series_order=[c for c in countries if c in set(trend["area_label"])],
         x_title=t("col.quarter"),
         y_title=t(f"kpi.{trend_measure}.label"),
-        y_range=caseload.trend_range(trend_measure),
+        # fitted to the data (within the measure's scale), one axis for the six countries
+        y_range=charts.fitted_range(trend[trend_measure], caseload.trend_range(trend_measure)),
         tickformat=caseload.trend_tickformat(trend_measure),
     )
     table = tables.view(

@@ -12,7 +12,7 @@ def body(ctx: ui.PageContext) -> None:
     log = quality.loads(ctx.db)
     last = quality.last_load(log)
     first, second = ui.columns(2)
-    first.metric(t("quality.last_load"), last or t("value.no_data"))
+    first.metric(t("quality.last_load"), last or t("value.no_data"), help=t("quality.time_help"))
     second.metric(
         t("quality.published_at"),
         meta_q.timestamp_label(ctx.meta.get("published_at")) or t("value.no_data"),
@@ -85,7 +85,7 @@ def body(ctx: ui.PageContext) -> None:
                     ("loaded_at_label", t("col.loaded_at")),
                     ("file_name", t("col.file")),
                     ("table_name", t("col.table")),
-                    ("agencies", t("col.agencies")),
+                    ("agencies_label", t("col.agencies")),
                     ("sha256", t("col.sha256")),
                     ("rows_read", t("col.rows_read")),
                     ("rows_loaded", t("col.rows_loaded")),
@@ -95,6 +95,8 @@ def body(ctx: ui.PageContext) -> None:
                 ],
             ),
             "loads_log",
+            static=True,  # every agency and the whole fingerprint, wrapped, never cut
+            break_anywhere=[t("col.sha256")],
         )
 
 

@@ -45,10 +45,14 @@ def body(ctx: ui.PageContext) -> None:
         "previous",
         "coverage",
         "time_to_reintegration",
+        "by_band",
+        "followup",
+        "setbacks",
         "cost_per_case",
+        "cost_per_reintegrated",
         "cells",
     ):
-        st.markdown(t(f"method.figures.{key}", threshold=fw.achieved_threshold))
+        st.markdown(t(f"method.figures.{key}", threshold=fw.achieved_threshold, k=k))
 
     ui.section(t("method.suppression.title"), t("method.suppression.text", k=k))
 

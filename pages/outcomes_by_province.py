@@ -19,7 +19,7 @@ def body(ctx: ui.PageContext) -> None:
         "dimension",
         t("outcomes.dimension"),
         outcomes.dimension_order(),
-        format_func=lambda d: i18n.label("outcome", d),
+        format_func=lambda d: i18n.label("outcome", d, "short"),  # full label in titles
         container=middle,
     )
     measure = filters.page_choice(
@@ -37,13 +37,18 @@ def body(ctx: ui.PageContext) -> None:
 
     by_area = outcomes.by_area(ctx.db, sel, area)
     one = outcomes.for_dimension(by_area, dimension, measure)
+    # one set of colour classes for the map and the heatmap: a colour means the same values
+    edges = maps.class_edges(by_area[measure])
+    value_format = outcomes.measure_format(measure)
+    classes = (edges, maps.class_colors(len(edges) - 1), [value_format.format(e) for e in edges])
 
     # 1. the map
     ui.section(t(f"outcomes.map.title_{area}", dimension=dim_label, place=place))
     values = outcomes.map_frame(one)
     map_text = {
         "value_label": measure_title,
-        "value_format": outcomes.measure_format(measure),
+        "value_format": value_format,
+        "edges": edges,
         "height": ui.map_height(),
         "cases_label": t("col.cases_behind"),
         "no_data_label": t("map.no_data"),
@@ -55,11 +60,13 @@ def body(ctx: ui.PageContext) -> None:
     else:
         fig = maps.country_map(values, **map_text)
         unshaped = []
-    note = (
-        t("outcomes.map.no_shape", names=", ".join(i18n.label("province", c) for c in unshaped))
-        if unshaped
-        else None
-    )
+    notes = []
+    if unshaped:
+        names = ", ".join(i18n.label("province", c) for c in unshaped)
+        notes.append(t("outcomes.map.no_shape", names=names))
+    if any(maps.is_unrecorded(c) for c in one["area"]):
+        notes.append(t("outcomes.map.unrecorded"))
+    note = " ".join(notes) or None
     ranked = tables.view(
         one,
         [
@@ -93,12 +100,12 @@ def body(ctx: ui.PageContext) -> None:
             y="area_label",
             z=measure,
             x_order=list(dims["dimension_short"]),
-            y_order=sorted(by_area["area_label"].unique()),
+            y_order=list(dict.fromkeys(by_area["area_label"])),  # not recorded: last
             x_title=t("col.dimension"),
             y_title=area_title,
             z_title=measure_title,
-            z_range=outcomes.measure_range(measure),
             tickformat=outcomes.measure_tickformat(measure),
+            classes=classes,
         )
         grid = tables.view(
             by_area,

@@ -37,14 +37,16 @@ def body(ctx: ui.PageContext) -> None:
     ui.chart_block(fig, table, t("services.coverage.reading"), "service_coverage")
 
     ui.section(t("services.change.title"), t("services.change.text"))
-    fig = charts.dumbbell(
+    fig = charts.dumbbell_apart(
         areas,
+        areas["composite"],
         category="service_label",
         first="other_change",
         latest="received_change",
         first_name=t("services.change.other"),
         latest_name=t("services.change.received"),
         value_title=t("services.change.axis"),
+        apart_title=t("services.change.axis_composite"),
     )
     table = tables.view(
         areas,

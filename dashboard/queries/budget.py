@@ -13,6 +13,7 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.queries import base
+from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Amount, Count, Derived, Mean, suppress
 from etl import framework
@@ -54,37 +55,124 @@ def by_service(db: base.Database, sel: Selection) -> pd.DataFrame:
     df = budget.join(costs, how="outer").reindex(keys).rename_axis("service_area").reset_index()
     for col in ("budgeted_usd", "spent_usd", "cost_usd"):
         df[col] = df[col].fillna(0.0)
-    for col in ("served_cases", "paired_cases"):
+    for col in ("served_cases", "reintegrated_cases", "paired_cases"):
         df[col] = df[col].fillna(0)
+    df["spent_share"] = df["spent_usd"] / df["budgeted_usd"].where(df["budgeted_usd"] > 0)
+    fw = framework.load()
+    df["primary_outcome"] = [fw.service_area(s).get("primary_outcome") for s in df["service_area"]]
     f = base.fmt
     safe = suppress(
         df,
         {
             "budgeted_usd": Amount(f("usd")),
             "spent_usd": Amount(f("usd")),
+            "spent_share": Derived(of=("budgeted_usd", "spent_usd"), fmt=f("share")),
             "cost_usd": Amount(f("usd")),
             "served_cases": Count(f("count")),
             "cost_per_case": Mean(n="served_cases", fmt=f("usd")),
+            "reintegrated_cases": Count(f("count")),
             "share_reintegrated": Mean(n="served_cases", fmt=f("share")),
+            "cost_per_reintegrated": Mean(n="reintegrated_cases", fmt=f("usd")),
             "paired_cases": Count(f("count")),
+            # case management has no primary outcome: its change is in composite index
+            # points (0-100), not in score points (1-4)
             "mean_change": Mean(n="paired_cases", fmt=f("delta_score")),
         },
     )
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
+    safe["service_short"] = [i18n.label("service_area", s, "short") for s in safe["service_area"]]
+    safe["judged_label"] = [
+        i18n.label("outcome", o, "short") if o else i18n.t("services.composite")
+        for o in safe["primary_outcome"]
+    ]
+    composite = safe["primary_outcome"].isna()
+    safe.loc[composite & safe["mean_change"].notna(), "mean_change_label"] = [
+        f("delta_index").format(v) for v in safe.loc[composite, "mean_change"].dropna()
+    ]
     return safe
 
 
+PER_CASE = ("cost_per_case", "cost_per_reintegrated")
+
+
+def spending_and_change(per_service: pd.DataFrame) -> pd.DataFrame:
+    """The service areas judged on a 1-4 outcome score (not case management, judged on the
+    composite index), for a chart of cost per case served against the mean change in that
+    outcome; `shown` is False where either figure is hidden or missing. Only selects rows
+    of an already suppressed frame."""
+    part = per_service[per_service["primary_outcome"].notna()].copy()
+    part["shown"] = part["cost_per_case"].notna() & part["mean_change"].notna()
+    part.attrs.update(per_service.attrs)
+    return part.reset_index(drop=True)
+
+
+BREAKDOWNS = ("country", "province", "year")
+
+
+def breakdown(db: base.Database, sel: Selection, by: str) -> pd.DataFrame:
+    """Budgeted and spent (summed over service areas and funding sources) per country, per
+    province (national lines apart, labelled as such) or per year of the period."""
+    if by not in BREAKDOWNS:
+        raise ValueError(f"unknown breakdown {by!r}")
+    df = base.run(db, "budget_by_area", _cells(sel))
+    money = ["budgeted_usd", "spent_usd"]
+    if by == "year":
+        years = list(range(sel.q_from.year, sel.q_to.year + 1))
+        out = df.groupby("year")[money].sum().reindex(years, fill_value=0.0)
+        out = out.rename_axis("group").reset_index()
+        out["group_label"] = out["group"].astype(str)
+        out["order"] = range(len(out))
+    elif by == "country":
+        out = df.groupby("country")[money].sum()
+        out = out.reindex([c for c in countries(df["country"]) if c in out.index])
+        out = out.rename_axis("group").reset_index()
+        out["group_label"] = [i18n.label("country", c) for c in out["group"]]
+        out["order"] = range(len(out))
+    else:
+        df["national"] = df["province"].fillna("") == ""
+        df["group"] = df["province"].where(~df["national"], df["country"] + "-national")
+        out = df.groupby(["group", "country", "national"], as_index=False)[money].sum()
+        out["group_label"] = [
+            i18n.t("budget.national", country=i18n.label("country", c))
+            if national
+            else i18n.label("province", g)
+            for g, c, national in zip(out["group"], out["country"], out["national"], strict=True)
+        ]
+        rank = {c: i for i, c in enumerate(countries(out["country"]))}
+        out["country_rank"] = out["country"].map(rank)
+        out = out.sort_values(
+            ["country_rank", "national", "group_label"], ascending=[True, False, True]
+        )
+        out = out.drop(columns=["country", "national", "country_rank"]).reset_index(drop=True)
+        out["order"] = range(len(out))
+    out["group_label"] = out["group_label"].astype("object")  # text, even with no rows
+    out["spent_share"] = out["spent_usd"] / out["budgeted_usd"].where(out["budgeted_usd"] > 0)
+    f = base.fmt
+    return suppress(
+        out,
+        {
+            "budgeted_usd": Amount(f("usd")),
+            "spent_usd": Amount(f("usd")),
+            "spent_share": Derived(of=("budgeted_usd", "spent_usd"), fmt=f("share")),
+        },
+        passthrough=("order", "group"),  # keys (the year, a code), not measures
+    )
+
+
 def totals(db: base.Database, sel: Selection) -> pd.DataFrame:
-    """One row: cases served by any service, their share reintegrated, total case-level
-    cost, cost per case."""
+    """One row: cases served by any service, those reintegrated among them and their share,
+    total case-level cost, cost per case served and per case reintegrated (a mean over
+    the reintegrated cases: hidden when fewer than k)."""
     df = base.run(db, "case_totals", _cells(sel))
     f = base.fmt
     return suppress(
         df,
         {
             "served_cases": Count(f("count")),
+            "reintegrated_cases": Count(f("count")),
             "share_reintegrated": Mean(n="served_cases", fmt=f("share")),
             "cost_usd": Amount(f("usd")),
             "cost_per_case": Mean(n="served_cases", fmt=f("usd")),
+            "cost_per_reintegrated": Mean(n="reintegrated_cases", fmt=f("usd")),
         },
     )

@@ -9,6 +9,7 @@ summing. The change is against the period of equal length just before.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import pandas as pd
@@ -88,7 +89,8 @@ def _figures(db: base.Database, sel: Selection) -> dict[str, float]:
 
 def kpis(db: base.Database, sel: Selection) -> pd.DataFrame:
     """One row per key figure: kpi, value, value_label, n_label (cases behind it),
-    delta, delta_label (None when no change can be shown), delta_note, delta_color."""
+    delta, delta_label (None when no change can be shown), delta_note, delta_zero (the change
+    shows as zero: no arrow), delta_color."""
     current = _figures(db, sel)
     first, _ = data_range(db)
     previous_sel = sel.previous()
@@ -134,6 +136,9 @@ def kpis(db: base.Database, sel: Selection) -> pd.DataFrame:
                 last=i18n.quarter_label(previous_sel.q_to),
                 previous=safe[f"{kpi}_prev_label"],
             )
+        delta_label = None if pd.isna(delta) else safe[f"{kpi}_delta_label"]
+        # a change that shows as zero ("+0", "+0.0 pp") gets neither arrow nor colour
+        zero = delta_label is not None and not re.search(r"[1-9]", delta_label)
         rows.append(
             {
                 "kpi": kpi,
@@ -141,9 +146,10 @@ def kpis(db: base.Database, sel: Selection) -> pd.DataFrame:
                 "value_label": safe[f"{kpi}_label"],
                 "n_label": safe[f"{n_col}_label"] if n_col else safe[f"{kpi}_label"],
                 "delta": delta,
-                "delta_label": None if pd.isna(delta) else safe[f"{kpi}_delta_label"],
+                "delta_label": delta_label,
                 "delta_note": note,
-                "delta_color": FORMATS[kpi][2],
+                "delta_zero": zero,
+                "delta_color": "off" if zero else FORMATS[kpi][2],
             }
         )
     out = pd.DataFrame(rows)
@@ -206,6 +212,7 @@ TREND_MEASURES = ("composite_index", "share_reintegrated")
 
 
 def trend_range(measure: str) -> tuple[float, float]:
+    """The measure's full scale (the limits of an axis fitted to the data)."""
     return {"composite_index": (0.0, 100.0), "share_reintegrated": (0.0, 1.0)}[measure]
 
 

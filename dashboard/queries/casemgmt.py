@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.queries import base
+from dashboard.queries import base, outcomes
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Count, Mean, k_value, protect_total, suppress
 from etl import framework
@@ -94,3 +94,112 @@ def median_time(db: base.Database, sel: Selection) -> pd.DataFrame:
     if cases >= k_value() and pd.isna(median):
         safe["median_months_label"] = i18n.t("casemgmt.median_not_reached")
     return safe
+
+
+# --- outcomes, follow-up and setbacks by time in case management --------------------------
+
+
+def _band_keys() -> list[str]:
+    return [b["key"] for b in framework.load().duration_bands]
+
+
+def _band_labels(df: pd.DataFrame) -> pd.DataFrame:
+    order = {key: i for i, key in enumerate(_band_keys())}
+    df["band_order"] = df["duration_band"].map(order).fillna(len(order)).astype(int)
+    df["band_label"] = [i18n.label("duration_band", b) for b in df["duration_band"]]
+    return df
+
+
+def outcomes_by_band(db: base.Database, sel: Selection) -> pd.DataFrame:
+    """Per duration band x outcome dimension at the end of the period: cases scored, mean
+    latest score, share achieved (every band and dimension present). The bands split each
+    dimension's scored cases, whose total is shown elsewhere: complementary suppression per
+    dimension."""
+    df = base.run(db, "outcomes_by_band", sel.params())
+    grid = pd.MultiIndex.from_product(
+        [_band_keys(), outcomes.dimension_order()], names=["duration_band", "dimension"]
+    )
+    df = df.set_index(["duration_band", "dimension"]).reindex(grid).reset_index()
+    df["scored_cases"] = df["scored_cases"].fillna(0)
+    f = base.fmt
+    safe = suppress(
+        df,
+        {
+            "scored_cases": Count(f("count")),
+            "mean_score": Mean(n="scored_cases", fmt=f("score")),
+            "share_achieved": Mean(n="scored_cases", fmt=f("share")),
+        },
+    )
+    safe = protect_total(
+        safe, "scored_cases", by=["dimension"], dependents=("mean_score", "share_achieved")
+    )
+    safe = outcomes.add_dimension_labels(_band_labels(safe))
+    return safe.sort_values(["dimension_order", "band_order"]).reset_index(drop=True)
+
+
+def followup_by_band(db: base.Database, sel: Selection) -> pd.DataFrame:
+    """Per duration band over the quarters of the period: assessments, case-years of case
+    management, and assessments per case-year. A rate or exposure is hidden when the band
+    had fewer than k active cases in every quarter (most_cases: a lower bound on the
+    distinct cases behind it)."""
+    df = base.run(db, "followup_by_band", sel.params())
+    df = df.set_index("duration_band").reindex(_band_keys()).rename_axis("duration_band")
+    df = df.reset_index()
+    for col in ("assessments", "case_quarters", "most_cases"):
+        df[col] = df[col].fillna(0)
+    df["case_years"] = df["case_quarters"] / 4.0
+    df = df.drop(columns="case_quarters")
+    f = base.fmt
+    safe = suppress(
+        df,
+        {
+            "most_cases": Count(f("count")),
+            "assessments": Count(f("count")),
+            "case_years": Mean(n="most_cases", fmt=f("count")),
+            "per_case_year": Mean(n="most_cases", fmt=f("rate")),
+        },
+    )
+    return _band_labels(safe).sort_values("band_order").reset_index(drop=True)
+
+
+def followup_trend(db: base.Database, sel: Selection) -> pd.DataFrame:
+    """Quarter by quarter: assessments per case-year of the cases active in the quarter
+    (every quarter of the period present)."""
+    df = base.run(db, "followup_trend", sel.params())
+    quarters = pd.date_range(pd.Timestamp(sel.q_from), pd.Timestamp(sel.q_to), freq="QS")
+    df["quarter"] = pd.to_datetime(df["quarter"])
+    df = df.set_index("quarter").reindex(quarters).rename_axis("quarter").reset_index()
+    df["assessments"] = df["assessments"].fillna(0)
+    df["active_cases"] = df["active_cases"].fillna(0)
+    f = base.fmt
+    safe = suppress(
+        df,
+        {
+            "active_cases": Count(f("count")),
+            "assessments": Count(f("count")),
+            "per_case_year": Mean(n="active_cases", fmt=f("rate")),
+        },
+    )
+    safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
+    safe["series"] = i18n.t("casemgmt.followup.series")
+    return safe
+
+
+def setbacks(db: base.Database, sel: Selection) -> pd.DataFrame:
+    """Per outcome dimension over the quarters of the period: scores compared with the
+    case's previous score, how many were lower (setbacks), and their share."""
+    df = base.run(db, "setbacks", sel.params())
+    order = outcomes.dimension_order()
+    df = df.set_index("dimension").reindex(order).rename_axis("dimension").reset_index()
+    df["compared"] = df["compared"].fillna(0)
+    df["setbacks"] = df["setbacks"].fillna(0)
+    f = base.fmt
+    safe = suppress(
+        df,
+        {
+            "compared": Count(f("count")),
+            "setbacks": Count(f("count")),
+            "share_setback": Mean(n="compared", fmt=f("share")),
+        },
+    )
+    return outcomes.add_dimension_labels(safe).sort_values("dimension_order").reset_index(drop=True)

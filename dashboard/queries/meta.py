@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from dashboard import i18n
 from dashboard.queries import base
 from etl import framework
 
@@ -20,14 +21,21 @@ def is_synthetic(info: dict[str, str]) -> bool:
     return info.get("synthetic", "").strip().lower() == "true"
 
 
-def timestamp_label(value: str | None) -> str | None:
-    """'2025-06-30 14:05' for an ISO timestamp; None when absent or unreadable."""
-    if not value:
+def timestamp_label(value: object) -> str | None:
+    """'2025-06-30 14:05 UTC' for a timestamp with a time zone (converted to UTC);
+    '2025-06-30 14:05 (server time)' for one without (the ETL records the local time of
+    the machine that loaded); None when absent or unreadable."""
+    if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
         return None
     try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+        stamp = pd.Timestamp(value)
     except (ValueError, TypeError):
         return None
+    if stamp is pd.NaT:
+        return None
+    if stamp.tzinfo is None:
+        return i18n.t("time.server", time=stamp.strftime("%Y-%m-%d %H:%M"))
+    return i18n.t("time.utc", time=stamp.tz_convert("UTC").strftime("%Y-%m-%d %H:%M"))
 
 
 def _as_date(value: object) -> dt.date | None:

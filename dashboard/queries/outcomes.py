@@ -48,7 +48,7 @@ def dimension_order() -> list[str]:
     return list(framework.load().outcome_keys)
 
 
-def _add_dimension_labels(df: pd.DataFrame) -> pd.DataFrame:
+def add_dimension_labels(df: pd.DataFrame) -> pd.DataFrame:
     order = {key: i for i, key in enumerate(dimension_order())}
     df["dimension_order"] = df["dimension"].map(order).fillna(len(order)).astype(int)
     df["dimension_label"] = [i18n.label("outcome", d) for d in df["dimension"]]
@@ -74,7 +74,7 @@ def trend(db: base.Database, sel: Selection) -> pd.DataFrame:
         },
     )
     safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
-    return _add_dimension_labels(safe)
+    return add_dimension_labels(safe)
 
 
 def _rules() -> dict:
@@ -120,7 +120,10 @@ def by_area(db: base.Database, sel: Selection, area: str) -> pd.DataFrame:
         dependents=("mean_first", "mean_latest", "share_improved", "share_declined"),
     )
     safe["area_label"] = [i18n.label(area, a) for a in safe["area"]]
-    return _add_dimension_labels(safe).sort_values(["area_label", "dimension_order"])
+    # '<CC>-UNK' (province not recorded) is not a place: after every province
+    safe["unrecorded"] = safe["area"].astype(str).str.endswith("-UNK")
+    safe = add_dimension_labels(safe)
+    return safe.sort_values(["unrecorded", "area_label", "dimension_order"]).reset_index(drop=True)
 
 
 def change(db: base.Database, sel: Selection) -> pd.DataFrame:
@@ -135,12 +138,13 @@ def change(db: base.Database, sel: Selection) -> pd.DataFrame:
     rules = _rules()
     rules["change"] = Derived(of=("mean_first", "mean_latest"), fmt=base.fmt("delta_score"))
     safe = suppress(df, rules)
-    return _add_dimension_labels(safe)
+    return add_dimension_labels(safe)
 
 
 def for_dimension(by_area_df: pd.DataFrame, dimension: str, measure: str) -> pd.DataFrame:
-    """Rows of one dimension, best first (suppressed and empty rows last), with the measure
-    under the generic names value/value_label and the cases behind it as cases_label.
+    """Rows of one dimension, best first (suppressed and empty rows, then "province not
+    recorded", last), with the measure under the generic names value/value_label and the
+    cases behind it as cases_label.
     Only selects and renames columns of an already suppressed frame."""
     check_measure(measure)
     part = by_area_df[by_area_df["dimension"] == dimension]
@@ -154,10 +158,13 @@ def for_dimension(by_area_df: pd.DataFrame, dimension: str, measure: str) -> pd.
             "cases_label": part["scored_cases_label"],
         }
     )
-    out = out.sort_values(["value", "area_label"], ascending=[False, True], na_position="last")
+    out["unrecorded"] = part["unrecorded"].to_numpy()
+    out = out.sort_values(
+        ["unrecorded", "value", "area_label"], ascending=[True, False, True], na_position="last"
+    )
     out = out.reset_index(drop=True)
-    shown = out["value"].notna()
-    out.insert(0, "rank", [str(i + 1) if s else "" for i, s in enumerate(shown)])
+    ranked = out["value"].notna() & ~out["unrecorded"]  # "province not recorded": no rank
+    out.insert(0, "rank", [str(i + 1) if r else "" for i, r in enumerate(ranked)])
     out.attrs.update(by_area_df.attrs)
     return out
 

@@ -51,8 +51,14 @@ def loads(db: base.Database) -> pd.DataFrame:
         {c: Records(base.fmt("count")) for c in records},
         passthrough=("load_id",),
     )
+    # loaded_at: local time of the machine that loaded, without a time zone (the column
+    # header says so); agencies: one code per agency, comma-separated in the log
     safe["loaded_at_label"] = [
         "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for v in safe["loaded_at"]
+    ]
+    safe["agencies_label"] = [
+        ", ".join(a.strip() for a in str(v).split(",") if a.strip()) if isinstance(v, str) else ""
+        for v in safe["agencies"]
     ]
     safe["outcome_label"] = [
         i18n.t(f"quality.outcome.{o}") if i18n.has(f"quality.outcome.{o}") else str(o)

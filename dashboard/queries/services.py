@@ -44,6 +44,14 @@ def by_area(db: base.Database, sel: Selection) -> pd.DataFrame:
     safe = suppress(df, rules)
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe["judged_label"] = [_judged(s) for s in safe["service_area"]]
+    # case management is judged on the composite index (0-100), the others on a 1-4 score
+    fw = framework.load()
+    safe["composite"] = [
+        not fw.service_area(s).get("primary_outcome") for s in safe["service_area"]
+    ]
+    for col in ("received_change", "other_change", "change_gap"):
+        rows = safe["composite"] & safe[col].notna()
+        safe.loc[rows, f"{col}_label"] = [f("delta_index").format(v) for v in safe.loc[rows, col]]
     return _order(safe, "service_area", keys)
 
 

@@ -49,7 +49,7 @@ except ImportError:  # a dev dependency (pyproject.toml)
     pytest.skip("the Python package playwright is not installed", allow_module_level=True)
 
 PAGES = config.settings().pages
-DEFAULT_PAGE = PAGES[0].key  # st.navigation serves the default page at "/", not at /<key>
+DEFAULT_PAGE = PAGES[0].key  # served at "/"; its own link /<key> switches to "/"
 # Pages that draw no chart; every other page must draw at least one.
 PAGES_WITHOUT_CHARTS = {"methodology"}
 # Cambodia has 25 provinces in the framework; one of them has no polygon in
@@ -67,17 +67,6 @@ DEV_MENU_ITEMS = (
     "Rerun", "Settings", "Clear cache", "Developer options", "Deploy", "View app source",
     "Report a bug", "Get help", "View all apps",
 )  # fmt: skip
-# Requests to other hosts that may fail without any page missing anything. Only one:
-# Streamlit's frontend turns a ":material/<name>:" page_icon (st.set_page_config in
-# dashboard/app.py) into a favicon link to fonts.gstatic.com. Aborted, it only costs the
-# browser tab its icon, but it still tells Google who looks at the dashboard: see
-# test_no_request_leaves_the_machine. An emoji or a local image as page_icon stays offline.
-KNOWN_EXTERNAL: tuple[re.Pattern[str], ...] = (
-    re.compile(
-        r"^https://fonts\.gstatic\.com/s/i/short-term/release/materialsymbolsrounded/"
-        r"[a-z0-9_]+/default/24px\.svg$"
-    ),
-)
 # Server log lines that mean a page went wrong behind a plain message (or a text is missing).
 LOG_PROBLEMS = re.compile(r"Traceback|missing translation|bad placeholders|failed|Exception")
 READY_TIMEOUT_MS = 45_000
@@ -173,10 +162,6 @@ def maps_drawn(page, *, at_least: int = 0) -> list[dict]:
     return maps
 
 
-def unexpected(urls: list[str]) -> list[str]:
-    return [u for u in urls if not any(p.search(u) for p in KNOWN_EXTERNAL)]
-
-
 class Checkpoint:
     """What the server logged and the browser was refused from now on."""
 
@@ -186,7 +171,7 @@ class Checkpoint:
 
     def assert_clean(self, what: str) -> None:
         blocked = self.browser.blocked[self.blocked_start :]
-        assert unexpected(blocked) == [], f"{what} needed the network"
+        assert blocked == [], f"{what} needed the network: {blocked}"
         log = self.server.log_since(self.log_start)
         assert not LOG_PROBLEMS.search(log), f"server log while showing {what}:\n{log}"
 
@@ -275,14 +260,27 @@ def test_a_sidebar_filter_updates_the_link_and_the_figures(browser, server):
     checkpoint.assert_clean("the Overview filtered by sex")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the :material/diversity_3: page_icon in dashboard/app.py makes Streamlit fetch the "
-    "favicon from fonts.gstatic.com; once fixed, drop this mark and KNOWN_EXTERNAL",
-)
 def test_no_request_leaves_the_machine(browser, server):
-    """Not even the browser tab's icon may come from another host."""
+    """Not even the browser tab's icon (dashboard/static/favicon.svg, sent as a data URI)
+    or the menu's page icons (Streamlit's bundled Material Symbols font) may come from
+    another host."""
     checkpoint = Checkpoint(browser, server)
     page = open_page(browser, server, "methodology")
     page.wait_for_load_state("networkidle")  # the favicon is asked for late
     assert browser.blocked[checkpoint.blocked_start :] == []
+    favicon = page.evaluate("document.querySelector(\"link[rel='shortcut icon']\").href")
+    assert favicon.startswith("data:image/svg+xml"), favicon[:80]
+
+
+def test_the_default_page_has_its_own_link_too(browser, server):
+    """/overview (the default page's key) leads to "/" with the link's filters, not to
+    Streamlit's "Page not found"."""
+    checkpoint = Checkpoint(browser, server)
+    page = browser.page
+    page.goto(f"{server.url}/{DEFAULT_PAGE}?country=KH", wait_until="commit")
+    page.wait_for_function("() => location.pathname === '/'", timeout=READY_TIMEOUT_MS)
+    wait_ready(page, 1)
+    assert "country=KH" in page.evaluate("location.search")
+    assert page.locator("h1").first.inner_text().strip() == i18n.t(f"page.{DEFAULT_PAGE}.title")
+    assert "Page not found" not in page.locator("body").inner_text()
+    checkpoint.assert_clean(f"/{DEFAULT_PAGE}")

@@ -283,3 +283,21 @@ def test_integrity_check(tmp_path):
     with pytest.raises(gb.IntegrityError):
         gb.check_integrity(blob)
     assert gb.INTEGRITY.startswith("sha512-") and len(gb.INTEGRITY) == 95
+
+
+def test_unrecorded_province_is_not_a_missing_boundary():
+    assert maps.provinces_without_shape(["KH-UNK", "KH-25", "KH-12"]) == ["KH-25"]
+    assert maps.is_unrecorded("LA-UNK") and not maps.is_unrecorded("LA-XS")
+
+
+def test_hover_points_are_invisible_but_hoverable_and_classes_can_be_given():
+    values = pd.DataFrame(
+        {"province": ["KH-12", "KH-2"], "value": [2.0, 3.0], "label": ["2.0", "3.0"],
+         "cases": ["20", "30"]}
+    )  # fmt: skip
+    fig = maps.province_map(values, country="KH", value_label="Mean", edges=[1.0, 2.5, 4.0])
+    hover = next(tr for tr in fig.data if (tr.meta or {}).get("hover_points"))
+    assert hover.marker.color == "rgba(0,0,0,0)" and hover.hoverinfo == "text"
+    assert hover.marker.size >= 8  # big enough to point at
+    legend = [tr.name for tr in fig.data if (tr.meta or {}).get("legend")]
+    assert legend[:2] == ["1.0 – 2.5", "2.5 – 4.0"]

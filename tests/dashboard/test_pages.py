@@ -45,7 +45,8 @@ def metrics(at: AppTest) -> dict[str, tuple[str, str]]:
 
 
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
-    for frame in at.dataframe:
+    """The first table (st.dataframe, then st.table) with that column header."""
+    for frame in [*at.dataframe, *at.table]:
         if column in frame.value.columns:
             return frame.value
     raise AssertionError(f"no table with a column {column!r}")

@@ -1,0 +1,13 @@
+-- Setbacks over the quarters of the period, per outcome dimension (flow columns of
+-- mart_outcomes): scores dated in the period that had an earlier score for the case, and
+-- of those the scores lower than the case's previous score.
+SELECT
+    dimension,
+    coalesce(sum(scores_with_previous), 0)::BIGINT AS compared,
+    coalesce(sum(setbacks), 0)::BIGINT AS setbacks,
+    sum(setbacks)::DOUBLE / nullif(sum(scores_with_previous), 0) AS share_setback
+FROM mart_outcomes
+WHERE quarter BETWEEN $q_from AND $q_to
+    AND {{cell_filter}}
+GROUP BY dimension
+ORDER BY dimension

@@ -1,0 +1,126 @@
+"""Chart functions as pure functions: suppressed frames in, plotly figures out."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from dashboard import charts
+from dashboard.suppress import Count, Mean, suppress
+
+
+def _shares() -> pd.DataFrame:
+    df = pd.DataFrame(
+        {
+            "band": ["a", "b", "c", "d"],
+            "n": [200, 40, 4, 0],
+            "share": [0.0, 0.03, 0.5, float("nan")],
+        }
+    )
+    return suppress(df, {"n": Count(), "share": Mean(n="n", fmt="{:.0%}")})
+
+
+def test_bar_labels_zero_and_small_values_and_hides_suppressed_in_italics():
+    fig = charts.bar(
+        _shares(),
+        category="band",
+        value="share",
+        category_title="Band",
+        value_title="Share",
+        value_range=(0.0, 1.0),
+    )
+    bars = fig.data[0]
+    assert list(bars.text) == ["0%", "3%", "", ""]  # 0% shows; hidden values draw nothing
+    assert bars.textposition == "outside" and bars.textangle == 0
+    assert bars.textfont.color == charts.VALUE_TEXT
+    hidden = fig.data[1]
+    assert list(hidden.text) == ["<10", "–"] and list(hidden.y) == ["c", "d"]
+    assert hidden.textfont.style == "italic" and hidden.textfont.color == charts.muted()
+    assert hidden.meta == {charts.HIDDEN_META: True}
+
+
+def test_name_hidden_gives_one_legend_entry():
+    fig = charts.bar(_shares(), category="band", value="share", category_title="B", value_title="S")
+    charts.name_hidden(fig, "<10 in grey italics: not shown")
+    legend = [tr for tr in fig.data if tr.showlegend]
+    assert [tr.name for tr in legend] == ["<10 in grey italics: not shown"]
+    assert fig.layout.showlegend is True
+    plain = charts.bar(
+        _shares().iloc[:2], category="band", value="share", category_title="B", value_title="S"
+    )
+    charts.name_hidden(plain, "note")
+    assert not any(tr.showlegend for tr in plain.data) and plain.layout.showlegend is False
+
+
+def test_stepped_colorscale_has_one_flat_step_per_class():
+    scale, (lo, hi), ticks = charts.stepped_colorscale([1.0, 2.0, 4.0], ["#111", "#222"])
+    assert (lo, hi) == (1.0, 4.0) and ticks == [1.0, 2.0, 4.0]
+    assert scale == [[0.0, "#111"], [1 / 3, "#111"], [1 / 3, "#222"], [1.0, "#222"]]
+    scale, (lo, hi), ticks = charts.stepped_colorscale([2.5, 2.5], ["#333"])
+    assert scale == [[0.0, "#333"], [1.0, "#333"]] and ticks == [2.5] and lo < 2.5 < hi
+
+
+def test_heatmap_takes_the_map_classes():
+    df = suppress(
+        pd.DataFrame({"x": ["a", "b"], "y": ["r", "r"], "n": [20, 30], "v": [1.5, 3.5]}),
+        {"n": Count(), "v": Mean(n="n", fmt="{:.2f}")},
+    )
+    fig = charts.heatmap(
+        df, x="x", y="y", z="v", x_order=["a", "b"], y_order=["r"], x_title="X",
+        y_title="Y", z_title="Z", classes=([1.0, 2.0, 4.0], ["#111", "#222"], ["1", "2", "4"]),
+    )  # fmt: skip
+    trace = fig.data[0]
+    assert (trace.zmin, trace.zmax) == (1.0, 4.0)
+    assert list(trace.colorbar.tickvals) == [1.0, 2.0, 4.0]
+    assert list(trace.colorbar.ticktext) == ["1", "2", "4"]
+
+
+def test_fitted_and_zero_based_ranges():
+    lo, hi = charts.fitted_range([40.0, 52.0, float("nan")], (0.0, 100.0))
+    assert 0 < lo < 40 and 52 < hi < 100 and hi - lo < 30
+    assert charts.fitted_range([], (0.0, 1.0)) == (0.0, 1.0)
+    assert charts.fitted_range([0.0, 0.99], (0.0, 1.0)) == (0.0, 1.0)  # clamped to the scale
+    lo, hi = charts.fitted_range([50.0, 50.0], (0.0, 100.0))  # one value: a 10-point window
+    assert lo < 50 < hi and hi - lo >= 10
+    assert charts.zero_based_range([2.0, 3.0]) == (0.0, pytest.approx(3.45))
+    assert charts.zero_based_range([float("nan")]) is None
+
+
+def test_dumbbell_apart_puts_marked_rows_on_their_own_axis():
+    df = suppress(
+        pd.DataFrame(
+            {"area": ["A", "B", "CM"], "n": [20, 20, 20], "a": [0.5, 0.6, 19.0],
+             "b": [1.0, 0.9, 26.0]}
+        ),
+        {"n": Count(), "a": Mean(n="n"), "b": Mean(n="n")},
+    )  # fmt: skip
+    fig = charts.dumbbell_apart(
+        df, df["area"] == "CM", category="area", first="a", latest="b", first_name="F",
+        latest_name="L", value_title="Score points", apart_title="Index points",
+    )  # fmt: skip
+    assert fig.layout.xaxis.title.text == "Score points"
+    assert fig.layout.xaxis2.title.text == "Index points"
+    lower = [tr for tr in fig.data if tr.xaxis == "x2"]
+    assert lower and all(set(tr.y) == {"CM"} for tr in lower)
+    assert sum(1 for tr in fig.data if tr.showlegend) == 2  # one legend entry per marker
+
+
+def test_scatter_leaves_out_hidden_points():
+    df = suppress(
+        pd.DataFrame(
+            {"name": ["A", "B", "C"], "served": [50, 30, 5], "paired": [20, 4, 3],
+             "cost": [100.0, 200.0, 300.0], "change": [0.4, 0.2, 0.1]}
+        ),
+        {"served": Count(), "paired": Count(), "cost": Mean(n="served"),
+         "change": Mean(n="paired")},
+    )  # fmt: skip
+    fig = charts.scatter(
+        df, x="cost", y="change", size="served", label="name", x_title="X", y_title="Y",
+        size_title="S",
+    )  # fmt: skip
+    assert list(fig.data[0].text) == ["A"]
+    assert list(fig.data[0].x) == [100.0] and math.isclose(fig.data[0].y[0], 0.4)
+    crowded = charts._label_positions([1.0, 1.05, 5.0], [1.0, 0.98, 0.0])
+    assert crowded == ["top center", "bottom center", "top center"]

@@ -91,3 +91,12 @@ def fmt(name: str) -> str:
     from dashboard.i18n import t
 
     return t(f"format.{name}")
+
+
+def in_order(df: pd.DataFrame, column: str, keys: list) -> pd.DataFrame:
+    """One row per key of `column`, in the order of `keys` (missing keys as empty rows).
+
+    Charts and tables list every band, dimension or service area in framework order, even
+    those with no rows in the selection.
+    """
+    return df.set_index(column).reindex(keys).rename_axis(column).reset_index()

@@ -179,7 +179,7 @@ def by_country(db: base.Database, sel: Selection) -> pd.DataFrame:
     (the regional totals are shown on the Overview)."""
     sel = sel.replace(country=None, provinces=())
     df = base.run(db, "caseload_by_area", sel.params(), area="country")
-    df = df.set_index("area").reindex(countries(df["area"])).rename_axis("area").reset_index()
+    df = base.in_order(df, "area", countries(df["area"]))
     for col in AREA_COUNTS:
         df[col] = df[col].fillna(0)
     safe = suppress(df, _area_rules())

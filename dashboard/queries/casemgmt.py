@@ -19,7 +19,7 @@ def by_duration(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Active cases per duration band at the end of the period (every band present)."""
     keys = [b["key"] for b in framework.load().duration_bands]
     df = base.run(db, "duration_bands", sel.params())
-    df = df.set_index("duration_band").reindex(keys).rename_axis("duration_band").reset_index()
+    df = base.in_order(df, "duration_band", keys)
     df["active_cases"] = df["active_cases"].fillna(0)
     df["assessed_cases"] = df["assessed_cases"].fillna(0)
     f = base.fmt
@@ -143,8 +143,7 @@ def followup_by_band(db: base.Database, sel: Selection) -> pd.DataFrame:
     had fewer than k active cases in every quarter (most_cases: a lower bound on the
     distinct cases behind it)."""
     df = base.run(db, "followup_by_band", sel.params())
-    df = df.set_index("duration_band").reindex(_band_keys()).rename_axis("duration_band")
-    df = df.reset_index()
+    df = base.in_order(df, "duration_band", _band_keys())
     for col in ("assessments", "case_quarters", "most_cases"):
         df[col] = df[col].fillna(0)
     df["case_years"] = df["case_quarters"] / 4.0
@@ -168,7 +167,7 @@ def followup_trend(db: base.Database, sel: Selection) -> pd.DataFrame:
     df = base.run(db, "followup_trend", sel.params())
     quarters = pd.date_range(pd.Timestamp(sel.q_from), pd.Timestamp(sel.q_to), freq="QS")
     df["quarter"] = pd.to_datetime(df["quarter"])
-    df = df.set_index("quarter").reindex(quarters).rename_axis("quarter").reset_index()
+    df = base.in_order(df, "quarter", quarters)
     df["assessments"] = df["assessments"].fillna(0)
     df["active_cases"] = df["active_cases"].fillna(0)
     f = base.fmt
@@ -190,7 +189,7 @@ def setbacks(db: base.Database, sel: Selection) -> pd.DataFrame:
     case's previous score, how many were lower (setbacks), and their share."""
     df = base.run(db, "setbacks", sel.params())
     order = outcomes.dimension_order()
-    df = df.set_index("dimension").reindex(order).rename_axis("dimension").reset_index()
+    df = base.in_order(df, "dimension", order)
     df["compared"] = df["compared"].fillna(0)
     df["setbacks"] = df["setbacks"].fillna(0)
     f = base.fmt

@@ -130,7 +130,7 @@ def change(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Per dimension, over the cases assessed at least twice by the end of the period:
     mean first score, mean latest score, the change, shares improved and declined."""
     df = base.run(db, "outcomes_by_area", sel.params(), area="all")
-    df = df.set_index("dimension").reindex(dimension_order()).rename_axis("dimension").reset_index()
+    df = base.in_order(df, "dimension", dimension_order())
     df["area"] = "all"
     df["scored_cases"] = df["scored_cases"].fillna(0)
     df["paired_cases"] = df["paired_cases"].fillna(0)

@@ -23,7 +23,7 @@ def by_area(db: base.Database, sel: Selection) -> pd.DataFrame:
     """One row per service area (framework order, every area present)."""
     keys = list(framework.load().service_area_keys)
     df = base.run(db, "services_by_area", sel.params())
-    df = df.set_index("service_area").reindex(keys).rename_axis("service_area").reset_index()
+    df = base.in_order(df, "service_area", keys)
     counts = ("provided_cases", "referred_cases", "declined_cases", "in_need_cases",
               "received_paired", "other_paired", "provided_started")  # fmt: skip
     for col in counts:
@@ -73,7 +73,7 @@ def barriers(
     if service_area is not None:
         codes = [b["code"] for b in fw.barriers if b["service_area"] == service_area]
         df = df[df["service_area"] == service_area]
-        df = df.set_index("barrier_code").reindex(codes).rename_axis("barrier_code").reset_index()
+        df = base.in_order(df, "barrier_code", codes)
         df["service_area"] = service_area
         df["reports"] = df["reports"].fillna(0)
     safe = suppress(df, {"reports": Count(base.fmt("count"))})

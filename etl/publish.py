@@ -33,7 +33,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pyarrow as pa
 
+from etl import carry_forward
 from etl import framework as fw
 from etl import paths
 from etl.atomic import exclusive_lock, remove_stale_scratch, replace_on_success
@@ -90,6 +93,10 @@ LOOKUPS = {
     "list(received ORDER BY idx)::VARCHAR[] AS service_received FROM int_service_words",
 }
 
+# Steps whose SQL gives rows by case and date, to which etl/carry_forward.py adds each
+# case's running state (numpy: windows per dimension are the slow part in SQL).
+CARRIED = {"int_assessments"}
+
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 #: wall and CPU seconds per step of the last publish in this process (for benchmarks)
@@ -144,6 +151,7 @@ def _connect(warehouse_dir: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         },
     )
     try:
+        con.execute("SET enable_progress_bar = false")
         yield con
     finally:
         con.close()
@@ -176,7 +184,10 @@ def _build(
         started, cpu = time.perf_counter(), time.process_time()
         query = sql[step]
         bound = {name: params[name] for name in _parameter_names(query)}
-        if step in TEMP_STEPS:
+        if step in CARRIED:
+            _carry_forward(con, step, query, bound, framework)
+            _check(con, step, framework)
+        elif step in TEMP_STEPS:
             con.execute(f"CREATE TEMP TABLE {step} AS\n{query}", bound)
             _check(con, step, framework)
             if step in LOOKUPS:
@@ -195,6 +206,49 @@ def _build(
     _write_meta(con, as_of, framework)
     con.execute("DETACH pub")  # checkpoints the scratch file: no write-ahead log is left
     last_timings["meta"] = time.perf_counter() - started
+
+
+def _carry_forward(
+    con: duckdb.DuckDBPyConnection, step: str, query: str, bound: dict, framework: fw.Framework
+) -> None:
+    """CREATE TEMP TABLE step from its SQL's rows plus each case's running state."""
+    # without insertion order the rows of an ORDER BY can reach Arrow out of order
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        rows = con.sql(f"SELECT * FROM (\n{query}\n) ORDER BY case_id, assessed_on", params=bound).to_arrow_table()
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+    case_ids, dates = rows.column("case_id").to_numpy(), rows.column("assessed_on").to_numpy()
+    if len(case_ids) > 1 and not np.all(
+        (case_ids[1:] > case_ids[:-1]) | ((case_ids[1:] == case_ids[:-1]) & (dates[1:] > dates[:-1]))
+    ):
+        raise RuntimeError(f"{step}: rows are not in case and date order")
+    words = rows.column("scores").to_numpy()
+    start = carry_forward.group_starts(case_ids)
+    first = pa.array(start)
+    columns = {
+        "assessment_no": pa.array(np.arange(len(start)) - start + 1, type=pa.int64()),
+        "first_reintegrated": rows.column("reintegrated").take(first),
+        "first_composite": rows.column("composite").take(first),
+    }
+    codes = [carry_forward.dimension_codes(carry_forward.unpack(words, slot), start)
+             for slot in range(len(framework.outcome_keys))]
+    for kind, position in (("snap", 0), ("flow", 1)):
+        for dim, pair in zip(framework.outcome_keys, codes, strict=True):
+            columns[f"{kind}__{dim}"] = pa.array(pair[position])
+    for name, values in columns.items():
+        rows = rows.append_column(name, values)
+    rows = rows.drop_columns(["scores"])
+    # 0 stands for NULL in the codes (no snapshot yet, not scored that day)
+    select = ", ".join(
+        f'nullif("{name}", 0) AS "{name}"' if name.startswith(("snap__", "flow__")) else f'"{name}"'
+        for name in rows.column_names
+    )
+    con.register("_carried", rows)
+    try:
+        con.execute(f"CREATE TEMP TABLE {step} AS SELECT {select} FROM _carried")  # noqa: S608
+    finally:
+        con.unregister("_carried")
 
 
 def _parameter_names(sql: str) -> set[str]:

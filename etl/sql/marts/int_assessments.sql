@@ -1,9 +1,12 @@
--- int_assessments: one row per case and assessment date (dated by as_of), with
+-- int_assessments: one row per case and assessment date (dated by as_of), with, for the
+-- assessment as a whole: the scores of every dimension packed in one word (3 bits each, in
+-- framework order, 0 = not scored), how many were scored, reintegrated (every dimension
+-- assessed on this date achieved) and the composite index.
+-- publish then adds, over each case's assessments in date order (etl/carry_forward.py):
+--   assessment_no, first_reintegrated, first_composite,
 --   snap__<dimension>  snapshot code of the dimension on this date (macros.sql): latest
 --                      score carried forward from earlier dates, first score, paired
 --   flow__<dimension>  flow code: scored on this date, had an earlier score, setback
--- in framework order, and for the assessment as a whole: reintegrated (every dimension
--- assessed on this date achieved), composite index, and the same for the first assessment.
 WITH source AS (
     SELECT
         hash(case_key, $salt) AS key_hash,
@@ -31,48 +34,24 @@ per_dimension AS (  -- <dimension>_score columns, in framework order
     SELECT
         case_id,
         assessed_on,
+        scores,
         nullif((scores >> (3 * COLUMNS('^(.*)_slot$'))) & 7, 0)::UTINYINT AS '\1_score'
     FROM of_known_cases
     CROSS JOIN int_dimension_slots
 ),
 
 summarised AS (
-    SELECT
-        *,
-        list_value(*COLUMNS('_score$')) AS scores
+    SELECT case_id, assessed_on, scores, list_value(*COLUMNS('_score$')) AS score_list
     FROM per_dimension
-),
-
-per_assessment AS (
-    SELECT
-        * EXCLUDE (scores),
-        list_count(scores)::UTINYINT AS n_scores,
-        list_min(scores) >= $threshold AS reintegrated,
-        ((list_avg(scores) - $score_min) / ($score_max - $score_min) * $scale_to)::DECIMAL(18, 9)
-            AS composite
-    FROM summarised
 )
 
 SELECT
     case_id,
     assessed_on,
     date_trunc('quarter', assessed_on)::DATE AS quarter,
-    n_scores,
-    reintegrated,
-    composite,
-    row_number() OVER w AS assessment_no,
-    first_value(reintegrated) OVER w AS first_reintegrated,
-    first_value(composite) OVER w AS first_composite,
-    snap_code(
-        last_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER w,
-        first_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER w,
-        count(COLUMNS('^(.*)_score$')) OVER w
-    ) AS 'snap__\1',
-    flow_code(
-        COLUMNS('^(.*)_score$'),
-        last_value(COLUMNS('^(.*)_score$') IGNORE NULLS) OVER earlier
-    ) AS 'flow__\1'
-FROM per_assessment
-WINDOW
-    w AS (PARTITION BY case_id ORDER BY assessed_on ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-    earlier AS (PARTITION BY case_id ORDER BY assessed_on ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    scores,
+    list_count(score_list)::UTINYINT AS n_scores,
+    list_min(score_list) >= $threshold AS reintegrated,
+    ((list_avg(score_list) - $score_min) / ($score_max - $score_min) * $scale_to)::DECIMAL(18, 9)
+        AS composite
+FROM summarised

@@ -21,10 +21,15 @@ import numpy as np
 def group_starts(case_id: np.ndarray) -> np.ndarray:
     """For each row of rows sorted by case, the index of its case's first row."""
     n = len(case_id)
-    index = np.arange(n)
+    index = np.arange(n, dtype=_index_type(n))
     new = np.ones(n, dtype=bool)
     new[1:] = case_id[1:] != case_id[:-1]
-    return np.maximum.accumulate(np.where(new, index, 0))
+    return np.maximum.accumulate(np.where(new, index, 0)) if n else index
+
+
+def _index_type(n: int) -> type:
+    """Row numbers times 8 plus a score must fit: 32 bits up to 268 million rows."""
+    return np.int32 if n * 8 + 8 < 2**31 else np.int64
 
 
 def dimension_codes(scores: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -34,33 +39,27 @@ def dimension_codes(scores: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, 
     date; start: group_starts() of those rows.
     """
     n = len(scores)
-    if n == 0:
-        return np.zeros(0, dtype=np.uint8), np.zeros(0, dtype=np.uint8)
-    index = np.arange(n)
+    # a row and its score in one integer (row * 8 + score): a running maximum then carries
+    # both the latest scored row and its score forward
+    wide = _index_type(n)
+    index = np.arange(n, dtype=wide)
+    scores = scores.astype(wide)
     scored = scores != 0
-    # latest scored row so far (-1: none); it belongs to this case when it is >= start
-    last = np.maximum.accumulate(np.where(scored, index, -1))
-    has = last >= start
-    # first scored row from each row on (n: none), looked up at the case's first row
-    following = np.minimum.accumulate(np.where(scored, index, n)[::-1])[::-1]
-    first = following[start]
-    counted = np.cumsum(scored)
-    before_case = counted[start] - scored[start]
-    paired = (counted - before_case) >= 2
-    safe_last = np.where(has, last, 0)
-    safe_first = np.where(has, first, 0)
-    latest_score = scores[safe_last].astype(np.int32)
-    first_score = scores[safe_first].astype(np.int32)
-    snapshot = np.where(has, latest_score + 8 * first_score + 64 * paired, 0).astype(np.uint8)
+    latest = np.maximum.accumulate(np.where(scored, index * 8 + scores, -1)) if n else scores
+    has = (latest >> 3) >= start  # the latest scored row so far is this case's
+    previous = np.empty_like(latest)  # the latest scored row before this one
+    previous[:1] = -1
+    previous[1:] = latest[:-1]
+    has_previous = (previous >> 3) >= start
+    opening = scored & ~has_previous  # the case's first scored row
+    first = np.maximum.accumulate(np.where(opening, index * 8 + scores, -1)) if n else scores
+    paired = (first >> 3) < (latest >> 3)
 
-    # the latest scored row strictly before this one, within the case
-    previous = np.empty(n, dtype=last.dtype)
-    previous[0] = -1
-    previous[1:] = last[:-1]
-    has_previous = previous >= start
-    previous_score = scores[np.where(has_previous, previous, 0)].astype(np.int32)
-    setback = has_previous & (scores.astype(np.int32) < previous_score)
-    flow = np.where(scored, 1 + 2 * has_previous + 4 * setback, 0).astype(np.uint8)
+    u8 = np.uint8  # the codes are built in bytes: arithmetic on bools would widen to 64 bits
+    code = (latest & 7).astype(u8) | ((first & 7).astype(u8) << u8(3)) | (paired.view(u8) << u8(6))
+    snapshot = np.where(has, code, u8(0))
+    setback = has_previous & (scores < (previous & 7))
+    flow = (u8(1) | (has_previous.view(u8) << u8(1)) | (setback.view(u8) << u8(2))) * scored.view(u8)
     return snapshot, flow
 
 

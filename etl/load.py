@@ -55,9 +55,21 @@ def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConn
     return con
 
 
+class OlderWarehouse(Exception):
+    pass
+
+
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute((SQL / "warehouse_schema.sql").read_text())
     con.execute((SQL / "load" / "warehouse_info.sql").read_text())
+    kind = con.execute(
+        "SELECT data_type FROM information_schema.columns WHERE table_name = 'cases' AND column_name = 'case_key'"
+    ).fetchone()[0]
+    if kind != "UHUGEINT":
+        raise OlderWarehouse(
+            "this warehouse was written by an earlier version of the loader (case keys as text); "
+            "load the agencies' files into a new warehouse folder (--warehouse) and publish from it"
+        )
 
 
 def check_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
@@ -121,9 +133,15 @@ def map_headers(src: Source, *, drop_identifying: bool) -> tuple[dict[int, str],
 
 def _make_maps(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> None:
     """map_<column>(raw, val) for every coded column, from its distinct raw values."""
-    for col in spec.columns(table):
-        if col.name not in present or col.type not in validate.MAPPED:
-            continue
+    coded = [c for c in spec.columns(table) if c.name in present and c.type in validate.MAPPED]
+    plain = [c.name for c in coded if c.type != "province"]
+    distinct: dict[str, list] = {}
+    if plain:  # every column's distinct values in one scan
+        row = con.execute("SELECT " + ", ".join(  # noqa: S608 (names from the spec)
+            f"list(DISTINCT nullif(trim({c}), '')) FILTER (WHERE nullif(trim({c}), '') IS NOT NULL)" for c in plain
+        ) + " FROM raw").fetchone()
+        distinct = {c: values or [] for c, values in zip(plain, row, strict=True)}
+    for col in coded:
         m = validate.map_table(col)
         if col.type == "province":
             country = "country" if "country" in present else "NULL"
@@ -136,9 +154,7 @@ def _make_maps(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) ->
             if rows:
                 con.executemany(f"INSERT INTO {m} VALUES (?, ?, ?)", rows)  # noqa: S608
             continue
-        values = [r[0] for r in con.execute(
-            f"SELECT DISTINCT nullif(trim({col.name}), '') AS v FROM raw WHERE v IS NOT NULL"  # noqa: S608
-        ).fetchall()]
+        values = distinct[col.name]
         mapping: dict
         sql_type = "VARCHAR"
         if col.type == "country":
@@ -308,7 +324,7 @@ def run_load(
                         console.print(f"Published {out}")
             except _NothingChanged:
                 console.print("Nothing new to load; the warehouse is unchanged.")
-    except KeyMismatch as exc:
+    except (KeyMismatch, OlderWarehouse) as exc:
         console.print(f"[red]Refused: {exc}[/red]")
         return 2
     print_summary(console, results)

@@ -53,10 +53,10 @@ def fingerprint(key: bytes) -> str:
     return hmac.new(key, FINGERPRINT_MESSAGE, hashlib.sha256).hexdigest()[:16]
 
 
-def case_key(key: bytes, agency: str, case_ref: str) -> str:
+def case_key(key: bytes, agency: str, case_ref: str) -> int:
     """Reference implementation of the SQL hash below (used by tests and small lookups)."""
     message = f"{agency}{SEPARATOR}{case_ref}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+    return int(hmac.new(key, message, hashlib.sha256).hexdigest()[:32], 16)
 
 
 def hmac_params(key: bytes) -> dict[str, bytes]:
@@ -69,6 +69,7 @@ def hmac_params(key: bytes) -> dict[str, bytes]:
 
 
 def case_key_sql(agency_expr: str, ref_expr: str) -> str:
-    """SQL for HMAC-SHA256 (RFC 2104) truncated to 128 bits; binds $hmac_ipad, $hmac_opad."""
+    """SQL for HMAC-SHA256 (RFC 2104) truncated to 128 bits, as a UHUGEINT; binds $hmac_ipad,
+    $hmac_opad. (128 bits: two of a million cases share a key with odds of about 1e-27.)"""
     message = f"encode({agency_expr} || chr(31) || {ref_expr})"
-    return f"left(sha256($hmac_opad || unhex(sha256($hmac_ipad || {message}))), 32)"
+    return f"('0x' || left(sha256($hmac_opad || unhex(sha256($hmac_ipad || {message}))), 32))::UHUGEINT"

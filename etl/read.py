@@ -156,21 +156,23 @@ def _parquet_header(path: Path) -> list[str]:
 def materialise(
     con: duckdb.DuckDBPyConnection, src: Source, keep: dict[int, str], name: str = "raw"
 ) -> list[Malformed]:
-    """Create table `name` (_row BIGINT, then one VARCHAR column per kept header position).
+    """Create `name` (_row BIGINT, then one VARCHAR column per kept header position).
 
     keep maps header positions to column names; other columns are never read. Returns the
-    records that could not be split into the header's columns (CSV only).
+    records that could not be split into the header's columns (CSV only). `name` may be a
+    view over a TEMP table `<name>_cells`.
     """
-    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"DROP VIEW IF EXISTS {name}; DROP TABLE IF EXISTS {name}_cells")
     if src.fmt == "csv":
         return _materialise_csv(con, src, keep, name)
     if src.fmt == "parquet":
         cols = ", ".join(f'CAST("{src.headers[i]}" AS VARCHAR) AS "{c}"' for i, c in keep.items())
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () AS _row, {cols} "  # noqa: S608
+            f"CREATE TEMP TABLE {name}_cells AS SELECT row_number() OVER () AS _row, {cols} "  # noqa: S608
             "FROM read_parquet($p)",
             {"p": str(src.path)},
         )
+        con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM {name}_cells")  # noqa: S608
         return []
     return _materialise_xlsx(con, src, keep, name)
 
@@ -180,8 +182,11 @@ def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[
     positional = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     select = ", ".join(f'c{i} AS "{c}"' for i, c in keep.items())
     try:
+        # a plain parallel scan: with insertion order preserved (load.connect) the table's
+        # rowids follow the file, the first record being spreadsheet row 2 (a window
+        # numbering the rows instead would make the scan single-threaded)
         con.execute(
-            f"CREATE TEMP TABLE {name} AS SELECT row_number() OVER () + 1 AS _row, {select} "  # noqa: S608
+            f"CREATE TEMP TABLE {name}_cells AS SELECT {select} "  # noqa: S608
             "FROM read_csv($path, header=true, "
             "auto_detect=false, columns=$cols, delim=$delim, quote='\"', escape='\"', "
             "store_rejects=true, rejects_table='read_rejects', rejects_scan='read_rejects_scan')",
@@ -189,11 +194,15 @@ def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[
         )
         rejected = con.execute("SELECT count(*) FROM read_rejects").fetchone()[0]
         con.execute("DROP TABLE IF EXISTS read_rejects; DROP TABLE IF EXISTS read_rejects_scan")
-        if rejected == 0:  # row_number() over the scan keeps file order: row 2 is the first record
+        first, last, count = con.execute(f"SELECT min(rowid), max(rowid), count(*) FROM {name}_cells").fetchone()  # noqa: S608
+        if rejected == 0 and (count == 0 or last - first + 1 == count):
+            # rowids count from a base (a large one inside a transaction), one per record
+            con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid - {int(first or 0)} + 2 AS _row, * "  # noqa: S608
+                        f"FROM {name}_cells")
             return []
     except duckdb.InvalidInputException:
         pass  # e.g. invalid UTF-8 deep in the file: the exact reader below says where
-    con.execute(f"DROP TABLE IF EXISTS {name}")
+    con.execute(f"DROP TABLE IF EXISTS {name}_cells")
     return _materialise_csv_exact(con, src, keep, name, delim, len(headers))
 
 
@@ -268,6 +277,7 @@ def _create_from_rows(con, name: str, columns: list[str], rows: list[list]) -> N
     con.register("_frame", frame)
     try:
         cols = ", ".join(f'"{c}"' for c in columns)
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT _row, {cols} FROM _frame")  # noqa: S608
+        con.execute(f"CREATE TEMP TABLE {name}_cells AS SELECT _row, {cols} FROM _frame")  # noqa: S608
     finally:
         con.unregister("_frame")
+    con.execute(f"CREATE TEMP VIEW {name} AS SELECT * FROM {name}_cells")  # noqa: S608

@@ -14,16 +14,23 @@ from etl.validate import cross_error, msg
 SCOPE_DATE = {"assessments": "assessed_on", "services": "started", "barriers": "noted_on"}
 
 
-def _duplicates(table: str) -> tuple[str, str, str]:
-    """CTE of keys that occur more than once (a hash aggregate, cheaper than a window), its
-    join, and the rule flagging every occurrence after the first."""
+def _rule(reason: str, col: str, condition: str, message_sql: str) -> tuple[str, str]:
+    """A rule's condition, and its error struct when the condition holds."""
+    return condition, cross_error(reason, col, condition, message_sql)
+
+
+def _duplicates(table: str) -> tuple[str, str, tuple[str, str]]:
+    """CTE of keys that occur more than once (a hash aggregate, cheaper than a window) over
+    `keyed`, its join, and the rule flagging every occurrence after the first."""
     key = table_key(table)
+    # agency and reference are compared through their case key: one integer, not two texts
+    group = ["case_key", *key[2:]] if key[:2] == ["agency", "case_ref"] else key
     cte = (
-        f"dups AS (SELECT {', '.join(key)}, min(_row) AS _first_row FROM checked "  # noqa: S608
-        f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in key)} GROUP BY ALL HAVING count(*) > 1)"
+        f"dups AS (SELECT {', '.join(group)}, min(_row) AS _first_row FROM keyed "  # noqa: S608
+        f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in group)} GROUP BY ALL HAVING count(*) > 1)"
     )
-    join = "LEFT JOIN dups d ON " + " AND ".join(f"d.{k} = c.{k}" for k in key)
-    rule = cross_error(
+    join = "LEFT JOIN dups d ON " + " AND ".join(f"d.{k} = c.{k}" for k in group)
+    rule = _rule(
         "duplicate_row", key[-1], "_row > _first_row",
         msg("repeats row {} (same " + " / ".join(key) + "); only the first is kept", "_first_row"),
     )
@@ -43,9 +50,9 @@ def keys_sql() -> str:
     )
 
 
-def _case_rules() -> list[str]:
+def _case_rules() -> list[tuple[str, str]]:
     return [
-        cross_error("unknown_case", "case_ref", "case_ref IS NOT NULL AND agency IS NOT NULL AND _opened IS NULL",
+        _rule("unknown_case", "case_ref", "case_ref IS NOT NULL AND agency IS NOT NULL AND _opened IS NULL",
                     msg("case {} of agency {} is not in the warehouse (its cases row is missing or was quarantined)", "case_ref", "agency")),
     ]
 
@@ -59,26 +66,26 @@ def build(table: str) -> str:
     if table != "budgets":
         key_join, key_sql = "LEFT JOIN keys k ON k.agency = c.agency AND k.case_ref = c.case_ref", "k.case_key"
     if table == "cases":
-        rules.append(cross_error("closed_before_opened", "closed", "closed < opened",
+        rules.append(_rule("closed_before_opened", "closed", "closed < opened",
                                  msg("closed ({}) is before opened ({})", "closed", "opened")))
     if table in SCOPE_DATE:
         join = "LEFT JOIN cases w ON w.case_key = x.case_key"
         rules += _case_rules()
     if table == "assessments":
         scores = " AND ".join(f"{k} IS NULL" for k in fw.outcome_keys)
-        rules.append(cross_error("no_scores", "assessed_on", f"len(_errors) = 0 AND {scores}",
+        rules.append(_rule("no_scores", "assessed_on", f"len(_errors) = 0 AND {scores}",
                                  msg("no outcome dimension has a score")))
-        rules.append(cross_error("before_case_opened", "assessed_on", "assessed_on < _opened",
+        rules.append(_rule("before_case_opened", "assessed_on", "assessed_on < _opened",
                                  msg("assessed on {}, before the case opened ({})", "assessed_on", "_opened")))
     if table == "services":
-        rules.append(cross_error("ended_before_started", "ended", "ended < started",
+        rules.append(_rule("ended_before_started", "ended", "ended < started",
                                  msg("ended ({}) is before started ({})", "ended", "started")))
     if table in ("services", "budgets"):
         amount = "cost" if table == "services" else "budgeted"
         year = "year(started)" if table == "services" else "year"
-        rules.append(cross_error("currency_missing", "currency", f"{amount} IS NOT NULL AND currency IS NULL",
+        rules.append(_rule("currency_missing", "currency", f"{amount} IS NOT NULL AND currency IS NULL",
                                  msg("an amount is given without its currency")))
-        rules.append(cross_error(
+        rules.append(_rule(
             "no_exchange_rate", "currency",
             f"{amount} IS NOT NULL AND currency IS NOT NULL AND {year} IS NOT NULL AND _per_usd IS NULL",
             msg("no exchange rate for {} in {}; add it to data/reference/exchange_rates.csv", "currency", f"{year}"),
@@ -86,7 +93,7 @@ def build(table: str) -> str:
         rate_year = "x.year" if table == "budgets" else "year(x.started)"
         join += f" LEFT JOIN ref_rates r ON r.currency = x.currency AND r.year = {rate_year}"
     if table == "barriers":
-        rules.append(cross_error("barrier_not_in_service_area", "barrier_code",
+        rules.append(_rule("barrier_not_in_service_area", "barrier_code",
                                  "barrier_code IS NOT NULL AND service_area IS NOT NULL AND _barrier_area <> service_area",
                                  msg("barrier {} belongs to service area {}, not {}", "barrier_code", "_barrier_area", "service_area")))
         join += " LEFT JOIN ref_barriers b ON b.code = x.barrier_code"
@@ -98,12 +105,18 @@ def build(table: str) -> str:
     if table == "barriers":
         extra.append("b.service_area AS _barrier_area")
     extra_sql = "".join(f", {e}" for e in extra)
-    rule_list = "list_filter([" + ", ".join(rules) + "], lambda e: e IS NOT NULL)"
+    # the error structs are built only for the rows where some rule holds
+    fires = " OR ".join(f"coalesce({condition}, false)" for condition, _ in rules)
+    rule_list = (
+        f"CASE WHEN {fires} THEN list_filter([" + ", ".join(sql for _, sql in rules) + "], lambda e: e IS NOT NULL) "
+        "ELSE [] END"
+    )
     # names come from the spec allow-list; values are bound
     return (
         "CREATE OR REPLACE TEMP TABLE final AS\n"  # noqa: S608
-        "WITH " + dup_cte + ",\n"
-        "x AS (SELECT c.*, " + key_sql + " AS case_key, d._first_row FROM checked c " + key_join + " " + dup_join + "),\n"
+        "WITH keyed AS (SELECT c.*, " + key_sql + " AS case_key FROM checked c " + key_join + "),\n"
+        + dup_cte + ",\n"
+        "x AS (SELECT c.*, d._first_row FROM keyed c " + dup_join + "),\n"
         "y AS (SELECT x.*" + extra_sql + " FROM x " + join + "),\n"
         "z AS (SELECT * EXCLUDE (_errors), list_concat(_errors, " + rule_list + ") AS _errors FROM y)\n"
         "SELECT *, len(_errors) = 0 AS _ok FROM z"

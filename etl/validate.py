@@ -94,8 +94,8 @@ def _valid(col: Column, p: str) -> str:
     return f"{p} IS NOT NULL"
 
 
-def _error(col: Column, header: str, v: str, ok: str) -> str:
-    """SQL for this column's error struct, or NULL when the cell is fine."""
+def _error(col: Column, header: str, v: str, fine: str) -> str:
+    """SQL for this column's error struct, or NULL when the cell is fine (flag `fine`)."""
     problem = "is not valid"
     if col.type == "date":
         problem = "is not a date in the accepted range"
@@ -109,12 +109,14 @@ def _error(col: Column, header: str, v: str, ok: str) -> str:
         if col.required
         else ""
     )
-    return (
-        f"CASE {missing} WHEN {v} IS NOT NULL AND NOT coalesce({ok}, false) THEN "
+    invalid = (
         f"{{'col': '{col.name}', 'value': {v}, 'reason': '{reason}', "
         f"'message': format('{{}} row {{}}, column \"{{}}\": \"{{}}\" {problem}; expected {{}}', "
-        f"$file, _row, $h_{col.name}, {v}, $x_{col.name})}} END"
+        f"$file, _row, $h_{col.name}, {v}, $x_{col.name})}}"
     )
+    if missing:
+        invalid = f"CASE {missing} ELSE {invalid} END"
+    return f"CASE WHEN NOT {fine} THEN {invalid} END"
 
 
 def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
@@ -126,7 +128,7 @@ def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
     """
     cols = columns(table)
     params: dict = {"date_formats": DATE_FORMATS}
-    cleaned, parsed, finals, errors, joins = [], [], ["_row"], [], []
+    cleaned, parsed, flags, finals, errors, joins = [], [], [], ["_row"], [], []
     for col in cols:
         if col.name not in present:
             finals.append(f"NULL AS {col.name}")
@@ -134,9 +136,12 @@ def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
         v = f"c.{col.name}"
         cleaned.append(f"nullif(trim(raw.{col.name}), '') AS {col.name}")
         parsed.append(f"{_parse(col, v)} AS p_{col.name}")
-        ok = _valid(col, f"p_{col.name}")
-        finals.append(f"CASE WHEN {ok} THEN p_{col.name} END AS {col.name}")
-        errors.append(_error(col, present[col.name], col.name, ok))
+        ok = f"coalesce({_valid(col, f'p_{col.name}')}, false)"
+        # f_<column>: the cell is fine (blank where blank is allowed, or a valid value)
+        blank = "false" if col.required else f"{col.name} IS NULL"
+        flags.append(f"{blank} OR ({col.name} IS NOT NULL AND {ok}) AS f_{col.name}")
+        finals.append(f"CASE WHEN f_{col.name} THEN p_{col.name} END AS {col.name}")
+        errors.append(_error(col, present[col.name], col.name, f"f_{col.name}"))
         params[f"h_{col.name}"] = present[col.name]
         params[f"x_{col.name}"] = expected_text(col)
         m = map_table(col)
@@ -145,13 +150,19 @@ def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
             joins.append(f"LEFT JOIN {m} ON {m}.country_raw IS NOT DISTINCT FROM {country} AND {m}.raw = {v}")
         elif col.type in MAPPED:
             joins.append(f"LEFT JOIN {m} ON {m}.raw = {v}")
-    error_list = "list_filter([" + ", ".join(errors) + "], lambda e: e IS NOT NULL)" if errors else "[]"
+    # the list of error structs is built only for rows with a cell that is not fine
+    all_fine = " AND ".join(f"f_{c.name}" for c in cols if c.name in present) or "true"
+    error_list = (
+        f"CASE WHEN {all_fine} THEN [] ELSE list_filter([{', '.join(errors)}], lambda e: e IS NOT NULL) END"
+        if errors else "[]"
+    )
     # names come from the spec allow-list; values are bound
     sql = (
         "CREATE OR REPLACE TEMP TABLE checked AS\n"  # noqa: S608
         f"WITH c AS (SELECT _row, {', '.join(cleaned)} FROM raw),\n"
-        f"p AS (SELECT c.*, {', '.join(parsed)} FROM c {' '.join(joins)})\n"
-        f"SELECT {', '.join(finals)}, {error_list} AS _errors FROM p"
+        f"p AS (SELECT c.*, {', '.join(parsed)} FROM c {' '.join(joins)}),\n"
+        f"f AS (SELECT p.*, {', '.join(flags)} FROM p)\n"
+        f"SELECT {', '.join(finals)}, {error_list} AS _errors FROM f"
     )
     return sql, params
 

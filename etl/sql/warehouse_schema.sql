@@ -1,5 +1,6 @@
 -- The warehouse: validated, anonymised, case-level facts. Never opened by the dashboard.
 -- case_key is a keyed hash (HMAC-SHA256, etl/privacy.py) of agency + the agency's case
+-- reference, its first 128 bits as an unsigned integer (joins on it are integer joins);
 -- reference; the reference itself is never stored. Ages are stored only as bands.
 -- Province codes are ISO 3166-2 (current divisions, framework.yaml) or '<CC>-UNK' when the
 -- agency did not know the province. Every fact row carries the load that wrote it.
@@ -22,7 +23,7 @@ CREATE TABLE IF NOT EXISTS loads (
 );
 
 CREATE TABLE IF NOT EXISTS cases (
-    case_key       VARCHAR PRIMARY KEY,
+    case_key       UHUGEINT PRIMARY KEY,
     agency         VARCHAR NOT NULL,
     country        VARCHAR NOT NULL,   -- KH CN LA MM TH VN
     province       VARCHAR NOT NULL,   -- ISO 3166-2 or CC-UNK
@@ -44,7 +45,7 @@ CREATE TABLE IF NOT EXISTS cases (
 
 -- One row per case, assessment date and assessed dimension (blank scores are not stored).
 CREATE TABLE IF NOT EXISTS assessments (
-    case_key       VARCHAR NOT NULL,
+    case_key       UHUGEINT NOT NULL,
     agency         VARCHAR NOT NULL,
     assessed_on    DATE NOT NULL,
     dimension      VARCHAR NOT NULL,   -- framework outcomes key
@@ -53,7 +54,7 @@ CREATE TABLE IF NOT EXISTS assessments (
 );
 
 CREATE TABLE IF NOT EXISTS services (
-    case_key       VARCHAR NOT NULL,
+    case_key       UHUGEINT NOT NULL,
     agency         VARCHAR NOT NULL,
     service_area   VARCHAR NOT NULL,
     started        DATE NOT NULL,
@@ -67,7 +68,7 @@ CREATE TABLE IF NOT EXISTS services (
 );
 
 CREATE TABLE IF NOT EXISTS barriers (
-    case_key       VARCHAR NOT NULL,
+    case_key       UHUGEINT NOT NULL,
     agency         VARCHAR NOT NULL,
     service_area   VARCHAR NOT NULL,
     barrier_code   VARCHAR NOT NULL,

@@ -145,11 +145,11 @@ def build_tiny_warehouse(warehouse_dir: Path) -> Path:
         )
         con.executemany(
             "INSERT INTO cases (case_key, agency, country, province, sex, age_band, form, "
-            "opened, closed, closure_reason, load_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
+            "opened, closed, closure_reason, load_id) VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)",
             TINY_CASES,
         )
         con.executemany(
-            "INSERT INTO assessments VALUES (?, ?, ?, ?, ?, 2)",
+            "INSERT INTO assessments VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, 2)",
             [
                 (key, agency[key], day, dim, score)
                 for key, day, scores in TINY_ASSESSMENTS
@@ -157,14 +157,14 @@ def build_tiny_warehouse(warehouse_dir: Path) -> Path:
             ],
         )
         con.executemany(
-            "INSERT INTO services VALUES (?, ?, ?, ?, ?, ?, 'ngo', ?, 'USD', ?, 3)",
+            "INSERT INTO services VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, ?, 'ngo', ?, 'USD', ?, 3)",
             [
                 (key, agency[key], area, start, end, status, cost, cost)
                 for key, area, start, end, status, cost in TINY_SERVICES
             ],
         )
         con.executemany(
-            "INSERT INTO barriers VALUES (?, ?, ?, ?, ?, 4)",
+            "INSERT INTO barriers VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, 4)",
             [(key, agency[key], area, code, day) for key, area, code, day in TINY_BARRIERS],
         )
         con.executemany(
@@ -203,7 +203,7 @@ WITH base AS (
   FROM range($n) t(i)
 )
 SELECT
-  sha256(i::VARCHAR) AS case_key,
+  hash(i)::UHUGEINT AS case_key,
   'SYN-' || country || '-' || (i % 4) AS agency,
   country,
   CASE WHEN up < 0.02 THEN country || '-UNK'

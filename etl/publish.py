@@ -322,6 +322,8 @@ def _parameters(as_of: dt.date, framework: fw.Framework) -> dict[str, object]:
         "score_max": composite.get("max_score", framework.max_score),
         "scale_to": composite.get("scale_to", 100),
         "dimensions": framework.outcome_keys,
+        "child_age_bands": framework.child_age_bands,
+        "adult_age_bands": framework.adult_age_bands,
     }
 
 

@@ -12,8 +12,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from etl import framework
-
 AGE_GROUPS = ("child", "adult")
 
 
@@ -73,14 +71,6 @@ class Selection:
     def replace(self, **changes: Any) -> Selection:
         return dataclasses.replace(self, **changes)
 
-    def age_bands(self, fw: framework.Framework | None = None) -> list[str]:
-        fw = fw or framework.load()
-        if self.age_group == "child":
-            return list(fw.child_age_bands)
-        if self.age_group == "adult":
-            return list(fw.adult_age_bands)
-        return []
-
     def params(self) -> dict[str, Any]:
         """Bound parameters for the cell filter (sql/_cell_filter.sql) and the period.
 
@@ -90,7 +80,7 @@ class Selection:
             "country": self.country,
             "provinces": list(self.provinces),
             "sexes": [self.sex] if self.sex else [],
-            "age_bands": self.age_bands(),
+            "age_groups": [self.age_group] if self.age_group else [],
             "forms": [self.form] if self.form else [],
             "q_from": self.q_from,
             "q_to": self.q_to,

@@ -2,9 +2,10 @@
 -- reference. The dashboard opens this file read-only and nothing else.
 --
 -- Conventions
---   Cell columns (the dashboard's filters): country, province, sex, age_band, form.
---     Child/adult is derived from age_band through framework.yaml (age band 'unknown' is
---     neither). province is ISO 3166-2 or '<CC>-UNK'.
+--   Cell columns (the dashboard's filters): country, province, sex, age_group, form.
+--     age_group is 'child', 'adult' or 'unknown' (age not recorded), from the case's age
+--     band through framework.yaml (child_under_age); single age bands are not published.
+--     province is ISO 3166-2 or '<CC>-UNK'.
 --   quarter: DATE, first day of the calendar quarter.
 --   Every count counts cases (or records where the column says so) and is additive over the
 --   cell columns: the dashboard sums rows matching the filters, then divides.
@@ -24,7 +25,7 @@
 --   composite index = (mean of dimension scores at that assessment - 1) / 3 * 100.
 
 CREATE TABLE mart_caseload (
-    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_band VARCHAR, form VARCHAR,
+    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     duration_band VARCHAR,
     active_cases BIGINT,         -- snapshot: active case-quarters
     new_cases BIGINT,            -- flow: opened in the quarter
@@ -37,13 +38,13 @@ CREATE TABLE mart_caseload (
 );
 
 CREATE TABLE mart_months (       -- for medians: active cases by whole months of case management
-    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_band VARCHAR, form VARCHAR,
+    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     months SMALLINT,             -- whole months from opening to the measure date
     active_cases BIGINT
 );
 
 CREATE TABLE mart_outcomes (
-    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_band VARCHAR, form VARCHAR,
+    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     duration_band VARCHAR,
     dimension VARCHAR,           -- framework outcomes key
     scored_cases BIGINT,         -- snapshot: active cases with a latest score in this dimension
@@ -61,14 +62,14 @@ CREATE TABLE mart_outcomes (
 
 CREATE TABLE mart_survival (     -- time to reintegration, for Kaplan-Meier at query time
     cohort_quarter DATE,         -- quarter the case opened
-    country VARCHAR, province VARCHAR, sex VARCHAR, age_band VARCHAR, form VARCHAR,
+    country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     months SMALLINT,             -- whole months from opening to the event
     reached BIGINT,              -- cases first reintegrated at this month
     censored BIGINT              -- cases not (yet) reintegrated, last assessed at this month
 );
 
 CREATE TABLE mart_services (
-    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_band VARCHAR, form VARCHAR,
+    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     service_area VARCHAR,
     provided_cases BIGINT,       -- snapshot: active cases with a service of this area provided by the measure date
     referred_cases BIGINT,       -- snapshot: ... referred
@@ -86,7 +87,7 @@ CREATE TABLE mart_services (
 );
 
 CREATE TABLE mart_barriers (
-    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_band VARCHAR, form VARCHAR,
+    quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     service_area VARCHAR, barrier_code VARCHAR,
     reports BIGINT,              -- flow: barrier records noted in the quarter
     cases BIGINT                 -- flow: distinct cases reporting it in the quarter

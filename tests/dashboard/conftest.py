@@ -6,7 +6,7 @@ Until the lead's session fixture (tests/conftest.py: sample -> load -> publish) 
 the dashboard tests run on this file. GMS_WAREHOUSE_DIR points at it for the session;
 GMS_I18N_STRICT makes a missing translation fail the test.
 
-Cells (country, province, sex, age band, form, duration band), eight quarters 2023 Q3 to
+Cells (country, province, sex, age group, form, duration band), eight quarters 2023 Q3 to
 2025 Q2. KH-25 (no map shape) and TH-10 stay under 10 cases: they must show as "<10".
 """
 
@@ -28,18 +28,18 @@ SCHEMA = ROOT / "etl" / "sql" / "marts_schema.sql"
 QUARTERS = [dt.date(2023, 7, 1) + pd.DateOffset(months=3 * i) for i in range(8)]
 QUARTERS = [pd.Timestamp(q).date() for q in QUARTERS]
 
-# name: (country, province, sex, age_band, form, duration_band, active base, growth per quarter,
+# name: (country, province, sex, age_group, form, duration_band, active base, growth per quarter,
 #        new per quarter, closed per quarter, months base)
 CELLS = {
-    "C1": ("KH", "KH-12", "female", "a15_17", "sexual_exploitation", "m06_12", 20, 1, 4, 2, 8),
-    "C2": ("KH", "KH-12", "male", "a25_34", "labour", "m12_24", 15, 1, 3, 1, 14),
-    "C3": ("KH", "KH-2", "female", "a18_24", "labour", "m00_06", 12, 1, 2, 1, 3),
-    "C4": ("KH", "KH-25", "female", "a12_14", "forced_marriage", "m00_06", 3, 0, 1, 0, 2),
-    "C5": ("VN", "VN-HN", "male", "a25_34", "labour", "m12_24", 30, 2, 5, 3, 16),
-    "C6": ("VN", "VN-HN", "female", "a18_24", "sexual_exploitation", "m06_12", 11, 1, 2, 1, 9),
+    "C1": ("KH", "KH-12", "female", "child", "sexual_exploitation", "m06_12", 20, 1, 4, 2, 8),
+    "C2": ("KH", "KH-12", "male", "adult", "labour", "m12_24", 15, 1, 3, 1, 14),
+    "C3": ("KH", "KH-2", "female", "adult", "labour", "m00_06", 12, 1, 2, 1, 3),
+    "C4": ("KH", "KH-25", "female", "child", "forced_marriage", "m00_06", 3, 0, 1, 0, 2),
+    "C5": ("VN", "VN-HN", "male", "adult", "labour", "m12_24", 30, 2, 5, 3, 16),
+    "C6": ("VN", "VN-HN", "female", "adult", "sexual_exploitation", "m06_12", 11, 1, 2, 1, 9),
     "C7": ("TH", "TH-10", "female", "unknown", "labour", "m24_36", 5, 0, 1, 0, 30),
 }
-CELL_COLUMNS = ["country", "province", "sex", "age_band", "form", "duration_band"]
+CELL_COLUMNS = ["country", "province", "sex", "age_group", "form", "duration_band"]
 DIMENSIONS = [
     "housing", "physical_health", "mental_health", "legal_status", "safety",
     "economic", "education", "social_environment", "legal_process", "family_wellbeing",

@@ -38,9 +38,7 @@ def pick(df: pd.DataFrame, sel: Selection) -> pd.DataFrame:
     if sel.sex:
         m &= df["sex"] == sel.sex
     if sel.age_group:
-        fw = framework.load()
-        bands = fw.child_age_bands if sel.age_group == "child" else fw.adult_age_bands
-        m &= df["age_band"].isin(bands)
+        m &= df["age_group"] == sel.age_group
     if sel.form:
         m &= df["form"] == sel.form
     return df[m]
@@ -127,8 +125,9 @@ def test_params_lists_are_single_parameters_and_empty_means_all():
         q_from=LAST, q_to=LAST, country="KH", provinces=("KH-12",), age_group="child"
     ).params()
     assert p["provinces"] == ["KH-12"] and p["sexes"] == [] and p["forms"] == []
-    assert p["age_bands"] == framework.load().child_age_bands
-    assert "unknown" not in p["age_bands"]
+    assert p["age_groups"] == ["child"]
+    everyone = Selection(q_from=LAST, q_to=LAST).params()
+    assert everyone["age_groups"] == []  # 'unknown' age is counted only when no group is chosen
 
 
 # --- key figures -------------------------------------------------------------------------------

@@ -28,11 +28,11 @@ from tests.etl.fixtures_warehouse import (
 )
 
 D = dt.date
-A = ("KH", "KH-12", "female", "a18_24", "labour")  # k01 k02 k03 k09 k10
-B = ("KH", "KH-12", "male", "a15_17", "sexual_exploitation")  # k04
-C = ("VN", "VN-HN", "female", "a25_34", "forced_marriage")  # k05 k07
+A = ("KH", "KH-12", "female", "adult", "labour")  # k01 k02 k03 k09 k10
+B = ("KH", "KH-12", "male", "child", "sexual_exploitation")  # k04
+C = ("VN", "VN-HN", "female", "adult", "forced_marriage")  # k05 k07
 U = ("VN", "VN-UNK", "male", "unknown", "labour")  # k08
-CELL = "country = ? AND province = ? AND sex = ? AND age_band = ? AND form = ?"
+CELL = "country = ? AND province = ? AND sex = ? AND age_group = ? AND form = ?"
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ WITH aggregated AS (
 
 SELECT
     a.quarter,
-    cells.country, cells.province, cells.sex, cells.age_band, cells.form,
+    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
     a.service_area,
     a.barrier_code,
     a.reports,

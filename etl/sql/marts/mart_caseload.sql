@@ -2,7 +2,7 @@
 -- index and assessments, per quarter, cell and duration band.
 SELECT
     q.quarter,
-    cells.country, cells.province, cells.sex, cells.age_band, cells.form,
+    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
     bands.duration_band,
     q.active_cases,
     q.new_cases,

@@ -8,7 +8,7 @@ WITH aggregated AS (
 
 SELECT
     a.quarter,
-    cells.country, cells.province, cells.sex, cells.age_band, cells.form,
+    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
     a.months,
     a.active_cases
 FROM aggregated AS a

@@ -42,7 +42,7 @@ measures AS (
 
 SELECT
     m.quarter,
-    cells.country, cells.province, cells.sex, cells.age_band, cells.form,
+    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
     bands.duration_band,
     m.dimension,
     m.scored_cases,

@@ -125,7 +125,7 @@ combined AS (
 
 SELECT
     c.quarter,
-    cells.country, cells.province, cells.sex, cells.age_band, cells.form,
+    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
     areas.service_area,
     c.provided_cases,
     c.referred_cases,

@@ -33,7 +33,7 @@ aggregated AS (
 
 SELECT
     a.cohort_quarter,
-    cells.country, cells.province, cells.sex, cells.age_band, cells.form,
+    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
     a.months,
     a.reached,
     a.censored

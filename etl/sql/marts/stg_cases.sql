@@ -13,18 +13,25 @@ WITH source AS (
 
 known_at_as_of AS (
     SELECT
-        * REPLACE (
+        * EXCLUDE (age_band) REPLACE (
             CASE WHEN closed <= $as_of THEN closed END AS closed,
             CASE WHEN closed <= $as_of THEN closure_reason END AS closure_reason
-        )
+        ),
+        -- the dashboard filters children and adults, never single age bands: cells by age
+        -- group are fewer, which keeps the marts aggregate (and smaller)
+        CASE
+            WHEN list_contains($child_age_bands::VARCHAR[], age_band) THEN 'child'
+            WHEN list_contains($adult_age_bands::VARCHAR[], age_band) THEN 'adult'
+            ELSE 'unknown'
+        END AS age_group
     FROM source
 ),
 
 cells AS (  -- one id per combination of the dashboard's filter columns
     SELECT
-        country, province, sex, age_band, form,
-        row_number() OVER (ORDER BY country, province, sex, age_band, form)::INTEGER AS cell_id
-    FROM (SELECT DISTINCT country, province, sex, age_band, form FROM source)
+        country, province, sex, age_group, form,
+        row_number() OVER (ORDER BY country, province, sex, age_group, form)::INTEGER AS cell_id
+    FROM (SELECT DISTINCT country, province, sex, age_group, form FROM known_at_as_of)
 )
 
 SELECT
@@ -33,11 +40,11 @@ SELECT
     k.case_key,
     k.agency,
     cells.cell_id,
-    k.country, k.province, k.sex, k.age_band, k.form,
+    k.country, k.province, k.sex, k.age_group, k.form,
     k.opened,
     date_trunc('quarter', k.opened)::DATE AS open_quarter,
     k.closed,
     date_trunc('quarter', coalesce(k.closed, $as_of))::DATE AS last_quarter,
     k.closure_reason
 FROM known_at_as_of AS k
-JOIN cells USING (country, province, sex, age_band, form)
+JOIN cells USING (country, province, sex, age_group, form)

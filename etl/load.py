@@ -138,16 +138,16 @@ def _make_maps(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) ->
     distinct: dict[str, list] = {}
     if plain:  # every column's distinct values in one scan
         row = con.execute("SELECT " + ", ".join(  # noqa: S608 (names from the spec)
-            f"list(DISTINCT nullif(trim({c}), '')) FILTER (WHERE nullif(trim({c}), '') IS NOT NULL)" for c in plain
+            f"list(DISTINCT {validate.clean(c)}) FILTER (WHERE {validate.clean(c)} IS NOT NULL)" for c in plain
         ) + " FROM raw").fetchone()
         distinct = {c: values or [] for c, values in zip(plain, row, strict=True)}
     for col in coded:
         m = validate.map_table(col)
         if col.type == "province":
-            country = "country" if "country" in present else "NULL"
+            country = validate.clean("country") if "country" in present else "NULL"
+            province = validate.clean("province")
             pairs = con.execute(
-                f"SELECT DISTINCT nullif(trim({country}), ''), nullif(trim(province), '') FROM raw "  # noqa: S608
-                "WHERE nullif(trim(province), '') IS NOT NULL"
+                f"SELECT DISTINCT {country}, {province} FROM raw WHERE {province} IS NOT NULL"  # noqa: S608
             ).fetchall()
             rows = [(c, p, code) for (c, p), code in lookups.provinces(pairs).items()]
             con.execute(f"CREATE OR REPLACE TEMP TABLE {m} (country_raw VARCHAR, raw VARCHAR, val VARCHAR)")

@@ -73,6 +73,16 @@ def test_header_case_spacing_order_and_bom_are_accepted(tmp_path):
     ]
 
 
+def test_cells_with_surrounding_spaces_are_read_trimmed_and_spaces_only_is_blank(tmp_path):
+    f = cases_file(tmp_path, " R1 ,  ag-1, Cambodia ,phnom penh , F,16 , Labor,TH, 2023-03-01 ,,",
+                   "R2,AG-1,KH,KH-12,female,16,labour,TH,   ,,")
+    code, _ = run(tmp_path, f)
+    assert query(tmp_path, "SELECT agency, country, province, sex, age_band, form, opened FROM cases") == [
+        ("AG-1", "KH", "KH-12", "female", "a15_17", "labour", dt.date(2023, 3, 1))
+    ]
+    assert query(tmp_path, "SELECT row_number, reason FROM quarantine") == [(3, "missing")]
+
+
 @pytest.mark.parametrize("text", ["2023-03-01", "01/03/2023", "01.03.2023", "01-03-2023", "44986",
                                   "1 Mar 2023", "01-Mar-2023", "2023-03-01 00:00:00"])
 def test_date_forms(tmp_path, text):

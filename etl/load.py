@@ -51,7 +51,9 @@ class FileResult:
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
-    con.execute("SET threads = 2; SET memory_limit = '2GB'; SET preserve_insertion_order = true")
+    # insertion order is kept only while a file is read (rows keep their file order there);
+    # elsewhere it would cost memory and parallelism for nothing
+    con.execute("SET threads = 2; SET memory_limit = '2GB'; SET preserve_insertion_order = false")
     return con
 
 
@@ -197,7 +199,11 @@ def load_source(
     when = already_loaded(con, src)
     if when:
         return FileResult(src.label, src.table, "unchanged", message=f"same file already loaded on {when}; nothing to do")
-    malformed = read.materialise(con, src, keep)
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        malformed = read.materialise(con, src, keep)
+    finally:
+        con.execute("SET preserve_insertion_order = false")
     present = {name: src.headers[i] for i, name in keep.items()}
     _make_maps(con, src.table, set(present))
     sql, params = validate.stage1(src.table, present)
@@ -208,8 +214,11 @@ def load_source(
     con.execute(rules, _used({"file": src.label, **privacy.hmac_params(key)}, rules))
 
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
-    replaced = _write_facts(con, src.table, load_id)
+    # free what is no longer read before the largest write (the warehouse insert)
+    con.execute("DROP TABLE checked; DROP TABLE IF EXISTS keys")
     _write_quarantine(con, src, present, malformed, load_id)
+    con.execute("DROP VIEW raw; DROP TABLE raw_cells")
+    replaced = _write_facts(con, src.table, load_id)
     counts = con.execute("SELECT count(*) FILTER (_ok), count(*) FILTER (NOT _ok) FROM final").fetchone()
     loaded, bad = counts[0], counts[1] + len(malformed)
     agencies = ""

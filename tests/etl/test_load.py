@@ -332,3 +332,18 @@ def test_services_costs_convert_to_usd(tmp_path):
     rate = float(pd.read_csv(paths.EXCHANGE_RATES).query("currency == 'KHR' and year == 2023")["per_usd"].iloc[0])
     [(cost, usd)] = query(tmp_path, "SELECT cost, cost_usd FROM services")
     assert float(cost) == 410000 and usd == pytest.approx(410000 / rate)
+
+
+def test_a_warehouse_with_text_case_keys_is_refused_and_left_as_it_was(tmp_path):
+    """Warehouses written before case keys became 128-bit integers are not mixed with new rows."""
+    db = paths.warehouse_db(tmp_path / "wh")
+    db.parent.mkdir(parents=True)
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE cases (case_key VARCHAR PRIMARY KEY, agency VARCHAR)")
+    con.execute("INSERT INTO cases VALUES ('0f' || repeat('a', 30), 'AG-1')")
+    con.close()
+    before = db.read_bytes()
+    code, out = run(tmp_path, cases_file(tmp_path, "R1,AG-1,KH,KH-12,female,16,labour,TH,2023-02-01,,"))
+    assert code == 2
+    assert "earlier version of the loader" in out and "new warehouse folder" in out
+    assert db.read_bytes() == before

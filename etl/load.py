@@ -206,16 +206,16 @@ def load_source(
         con.execute("SET preserve_insertion_order = false")
     present = {name: src.headers[i] for i, name in keep.items()}
     _make_maps(con, src.table, set(present))
+    if "agency" in present and "case_ref" in present:
+        con.execute(stage2.keys_sql(), privacy.hmac_params(key))
     sql, params = validate.stage1(src.table, present)
     con.execute(sql, _used({**params, "file": src.label, "today": today}, sql))
-    if src.table != "budgets":
-        con.execute(stage2.keys_sql(), privacy.hmac_params(key))
     rules = stage2.build(src.table)
     con.execute(rules, _used({"file": src.label, **privacy.hmac_params(key)}, rules))
 
     load_id = con.execute("SELECT coalesce(max(load_id), 0) + 1 FROM loads").fetchone()[0]
     # free what is no longer read before the largest write (the warehouse insert)
-    con.execute("DROP TABLE checked; DROP TABLE IF EXISTS keys")
+    con.execute("DROP TABLE checked")
     _write_quarantine(con, src, present, malformed, load_id)
     con.execute("DROP VIEW raw; DROP TABLE raw_cells")
     replaced = _write_facts(con, src.table, load_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from etl import framework, privacy
 from etl.spec import table_key
-from etl.validate import cross_error, msg
+from etl.validate import clean, cross_error, msg
 
 SCOPE_DATE = {"assessments": "assessed_on", "services": "started", "barriers": "noted_on"}
 
@@ -20,13 +20,13 @@ def _rule(reason: str, col: str, condition: str, message_sql: str) -> tuple[str,
 
 
 def _duplicates(table: str) -> tuple[str, str, tuple[str, str]]:
-    """CTE of keys that occur more than once (a hash aggregate, cheaper than a window) over
-    `keyed`, its join, and the rule flagging every occurrence after the first."""
+    """CTE of keys that occur more than once (a hash aggregate, cheaper than a window), its
+    join, and the rule flagging every occurrence after the first."""
     key = table_key(table)
     # agency and reference are compared through their case key: one integer, not two texts
     group = ["case_key", *key[2:]] if key[:2] == ["agency", "case_ref"] else key
     cte = (
-        f"dups AS (SELECT {', '.join(group)}, min(_row) AS _first_row FROM keyed "  # noqa: S608
+        f"dups AS (SELECT {', '.join(group)}, min(_row) AS _first_row FROM checked "  # noqa: S608
         f"WHERE {' AND '.join(f'{k} IS NOT NULL' for k in group)} GROUP BY ALL HAVING count(*) > 1)"
     )
     join = "LEFT JOIN dups d ON " + " AND ".join(f"d.{k} = c.{k}" for k in group)
@@ -38,15 +38,22 @@ def _duplicates(table: str) -> tuple[str, str, tuple[str, str]]:
 
 
 def keys_sql() -> str:
-    """TEMP table keys: the keyed hash of each distinct (agency, case_ref) in `checked`.
-
-    Hashing distinct references rather than rows: an assessments file has ~6 rows a case.
+    """Add to TEMP table keys the keyed hash of each distinct (agency, case_ref) of `raw` not
+    in it yet. validate.stage1 joins it on the cleaned cells, so that `checked` carries
+    case_key; the hash is of the agency as parsed (upper case). The table lives for one load
+    run: the references of a case in its assessments, services and barriers files are hashed
+    once, with its cases row.
     """
+    agency, case_ref = clean("agency"), clean("case_ref")
     return (
-        "CREATE OR REPLACE TEMP TABLE keys AS SELECT agency, case_ref, "  # noqa: S608
-        + privacy.case_key_sql("agency", "case_ref")
-        + " AS case_key FROM (SELECT DISTINCT agency, case_ref FROM checked "
-        "WHERE agency IS NOT NULL AND case_ref IS NOT NULL)"
+        "CREATE TEMP TABLE IF NOT EXISTS keys (agency VARCHAR, case_ref VARCHAR, case_key UHUGEINT);\n"  # noqa: S608
+        "INSERT INTO keys SELECT agency, case_ref, "
+        + privacy.case_key_sql("upper(agency)", "case_ref")
+        # distinct cells first, then cleaned: a file has a few rows per case
+        + f" FROM (SELECT DISTINCT {agency} AS agency, {case_ref} AS case_ref "  # noqa: S608
+        "FROM (SELECT DISTINCT agency, case_ref FROM raw)) AS refs "
+        "WHERE agency IS NOT NULL AND case_ref IS NOT NULL "
+        "AND NOT EXISTS (SELECT 1 FROM keys k WHERE k.agency = refs.agency AND k.case_ref = refs.case_ref)"
     )
 
 
@@ -62,9 +69,7 @@ def build(table: str) -> str:
     dup_cte, dup_join, dup_rule = _duplicates(table)
     rules = [dup_rule]
     join = ""
-    key_join, key_sql = "", "NULL"
-    if table != "budgets":
-        key_join, key_sql = "LEFT JOIN keys k ON k.agency = c.agency AND k.case_ref = c.case_ref", "k.case_key"
+    key_sql = "" if table != "budgets" else ", NULL AS case_key"  # stage 1 joined the keys
     if table == "cases":
         rules.append(_rule("closed_before_opened", "closed", "closed < opened",
                                  msg("closed ({}) is before opened ({})", "closed", "opened")))
@@ -114,9 +119,8 @@ def build(table: str) -> str:
     # names come from the spec allow-list; values are bound
     return (
         "CREATE OR REPLACE TEMP TABLE final AS\n"  # noqa: S608
-        "WITH keyed AS (SELECT c.*, " + key_sql + " AS case_key FROM checked c " + key_join + "),\n"
-        + dup_cte + ",\n"
-        "x AS (SELECT c.*, d._first_row FROM keyed c " + dup_join + "),\n"
+        "WITH " + dup_cte + ",\n"
+        "x AS (SELECT c.*" + key_sql + ", d._first_row FROM checked c " + dup_join + "),\n"
         "y AS (SELECT x.*" + extra_sql + " FROM x " + join + "),\n"
         "z AS (SELECT * EXCLUDE (_errors), list_concat(_errors, " + rule_list + ") AS _errors FROM y)\n"
         "SELECT *, len(_errors) = 0 AS _ok FROM z"

@@ -133,7 +133,8 @@ def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
 
     present: canonical column -> header as written in the file. Columns of the format that
     the file lacks come out NULL (the caller has refused files missing a required column).
-    The caller binds $file and $today and creates the map_<column> tables.
+    The caller binds $file and $today and creates the map_<column> tables and, for tables of
+    cases, the keys table (etl/stage2.keys_sql).
     """
     cols = columns(table)
     params: dict = {"date_formats": DATE_FORMATS}
@@ -159,6 +160,11 @@ def stage1(table: str, present: dict[str, str]) -> tuple[str, dict]:
             joins.append(f"LEFT JOIN {m} ON {m}.country_raw IS NOT DISTINCT FROM {country} AND {m}.raw = {v}")
         elif col.type in MAPPED:
             joins.append(f"LEFT JOIN {m} ON {m}.raw = {v}")
+    if "agency" in present and "case_ref" in present:
+        # the keyed hash of the case (TEMP table keys, etl/stage2.keys_sql), for valid references
+        joins.append("LEFT JOIN keys ON keys.agency = c.agency AND keys.case_ref = c.case_ref")
+        parsed.append("keys.case_key AS p_case_key")
+        finals.append("CASE WHEN f_agency AND f_case_ref THEN p_case_key END AS case_key")
     # the list of error structs is built only for rows with a cell that is not fine
     all_fine = " AND ".join(f"f_{c.name}" for c in cols if c.name in present) or "true"
     error_list = (

@@ -347,3 +347,14 @@ def test_a_warehouse_with_text_case_keys_is_refused_and_left_as_it_was(tmp_path)
     assert code == 2
     assert "earlier version of the loader" in out and "new warehouse folder" in out
     assert db.read_bytes() == before
+
+
+def test_a_case_matches_across_files_whatever_the_agency_code_case_and_spacing(tmp_path):
+    cases = cases_file(tmp_path, "R1,ag-1,KH,KH-12,female,16,labour,TH,2023-02-01,,")
+    scores = write(tmp_path / "in", "assessments.csv",
+                   "case_ref,agency,assessed_on,housing\n R1 , AG-1 ,2023-03-01,2\nR1,Ag-1,2023-06-01,3\n")
+    code, _ = run(tmp_path, cases, scores)
+    assert code == 0
+    assert query(tmp_path, "SELECT count(*), count(DISTINCT case_key) FROM assessments") == [(2, 1)]
+    assert query(tmp_path, "SELECT count(*) FROM assessments JOIN cases USING (case_key)") == [(2,)]
+    assert query(tmp_path, "SELECT count(*) FROM quarantine") == [(0,)]

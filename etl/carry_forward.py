@@ -66,3 +66,23 @@ def dimension_codes(scores: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, 
 def unpack(words: np.ndarray, slot: int) -> np.ndarray:
     """The 3-bit score of dimension `slot` from words packing every score of a date."""
     return ((words.astype(np.uint64) >> np.uint64(3 * slot)) & np.uint64(7)).astype(np.uint8)
+
+
+class Assessments:
+    """What each assessment (row) says as a whole, gathered one dimension at a time: how many
+    dimensions were scored, the lowest score and the mean score (NaN when none)."""
+
+    def __init__(self, n: int) -> None:
+        self.count = np.zeros(n, dtype=np.uint8)
+        self.total = np.zeros(n, dtype=np.int32)
+        self.lowest = np.full(n, 255, dtype=np.uint8)
+
+    def add(self, scores: np.ndarray) -> None:
+        scored = scores != 0
+        self.count += scored.view(np.uint8)
+        self.total += scores
+        np.minimum(self.lowest, np.where(scored, scores, np.uint8(255)), out=self.lowest)
+
+    def mean(self) -> np.ndarray:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return self.total / self.count  # float64, as SQL's avg of whole numbers

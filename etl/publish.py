@@ -184,7 +184,7 @@ def _build(
         query = sql[step]
         bound = {name: params[name] for name in _parameter_names(query)}
         if step in CARRIED:
-            _carry_forward(con, step, query, bound, framework)
+            _carry_forward(con, step, query, bound, framework, params)
             _check(con, step, framework)
         elif step in TEMP_STEPS:
             con.execute(f"CREATE TEMP TABLE {step} AS\n{query}", bound)
@@ -208,9 +208,11 @@ def _build(
 
 
 def _carry_forward(
-    con: duckdb.DuckDBPyConnection, step: str, query: str, bound: dict, framework: fw.Framework
+    con: duckdb.DuckDBPyConnection, step: str, query: str, bound: dict, framework: fw.Framework,
+    params: dict,
 ) -> None:
-    """CREATE TEMP TABLE step from its SQL's rows plus each case's running state."""
+    """CREATE TEMP TABLE step from its SQL's rows (case, date, packed scores) plus what each
+    assessment says as a whole and each case's running state (etl/carry_forward.py)."""
     # without insertion order the rows of an ORDER BY can reach Arrow out of order
     con.execute("SET preserve_insertion_order = true")
     try:
@@ -225,30 +227,47 @@ def _carry_forward(
         raise RuntimeError(f"{step}: rows are not in case and date order")
     words = rows.column("scores").to_numpy()
     start = carry_forward.group_starts(case_ids)
-    first = pa.array(start)
+    whole = carry_forward.Assessments(len(words))
+    codes = {}
+    for slot, dim in enumerate(framework.outcome_keys):
+        scores = carry_forward.unpack(words, slot)
+        whole.add(scores)
+        codes[dim] = carry_forward.dimension_codes(scores, start)
+    mean = whole.mean()
     columns = {
-        "assessment_no": pa.array(np.arange(len(start)) - start + 1, type=pa.int64()),
-        "first_reintegrated": rows.column("reintegrated").take(first),
-        "first_composite": rows.column("composite").take(first),
+        "n_scores": whole.count,
+        "lowest": whole.lowest,
+        "mean": mean,
+        "assessment_no": (np.arange(len(start)) - start + 1).astype(np.int64),
+        "first_lowest": whole.lowest[start],
+        "first_mean": mean[start],
     }
-    codes = [carry_forward.dimension_codes(carry_forward.unpack(words, slot), start)
-             for slot in range(len(framework.outcome_keys))]
-    for kind, position in (("snap", 0), ("flow", 1)):
-        for dim, pair in zip(framework.outcome_keys, codes, strict=True):
-            columns[f"{kind}__{dim}"] = pa.array(pair[position])
+    columns |= {f"snap__{dim}": pair[0] for dim, pair in codes.items()}
+    columns |= {f"flow__{dim}": pair[1] for dim, pair in codes.items()}
+    table = rows.drop_columns(["scores"])
     for name, values in columns.items():
-        rows = rows.append_column(name, values)
-    rows = rows.drop_columns(["scores"])
-    # 0 stands for NULL in the codes (no snapshot yet, not scored that day)
-    select = ", ".join(
-        f'nullif("{name}", 0) AS "{name}"' if name.startswith(("snap__", "flow__")) else f'"{name}"'
-        for name in rows.column_names
-    )
-    con.register("_carried", rows)
+        table = table.append_column(name, pa.array(values, from_pandas=True))  # NaN mean -> NULL
+    # as the SQL of the scale defines them; 0 stands for NULL in the codes (no snapshot yet,
+    # not scored that day)
+    select = ", ".join([
+        "case_id", "assessed_on", "quarter", "n_scores::UTINYINT AS n_scores",
+        "CASE WHEN n_scores > 0 THEN lowest >= $threshold END AS reintegrated",
+        f"{_COMPOSITE.format(mean='mean')} AS composite",
+        "assessment_no",
+        "CASE WHEN n_scores > 0 THEN first_lowest >= $threshold END AS first_reintegrated",
+        f"{_COMPOSITE.format(mean='first_mean')} AS first_composite",
+        *(f'nullif("{name}", 0) AS "{name}"' for name in columns if name.startswith(("snap__", "flow__"))),
+    ])
+    con.register("_carried", table)
     try:
-        con.execute(f"CREATE TEMP TABLE {step} AS SELECT {select} FROM _carried")  # noqa: S608
+        scale = {name: params[name] for name in ("threshold", "score_min", "score_max", "scale_to")}
+        con.execute(f"CREATE TEMP TABLE {step} AS SELECT {select} FROM _carried", scale)  # noqa: S608
     finally:
         con.unregister("_carried")
+
+
+# the composite index of an assessment from the mean of its scores (framework scale.composite)
+_COMPOSITE = "(({mean} - $score_min) / ($score_max - $score_min) * $scale_to)::DECIMAL(18, 9)"
 
 
 def _parameter_names(sql: str) -> set[str]:

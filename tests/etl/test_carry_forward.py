@@ -50,3 +50,13 @@ def test_unpack_reads_three_bits_per_dimension():
 def test_no_rows():
     snap, flow = carry_forward.dimension_codes(np.zeros(0, dtype=np.uint8), carry_forward.group_starts(np.zeros(0)))
     assert len(snap) == len(flow) == 0
+
+
+def test_assessments_as_a_whole_count_lowest_and_mean_over_scored_dimensions():
+    whole = carry_forward.Assessments(3)
+    for scores in ([2, 0, 4], [3, 0, 0], [0, 0, 1]):  # three dimensions, rows are assessments
+        whole.add(np.array(scores, dtype=np.uint8))
+    assert whole.count.tolist() == [2, 0, 2]
+    assert whole.lowest.tolist()[0] == 2 and whole.lowest.tolist()[2] == 1
+    mean = whole.mean()
+    assert mean[0] == 2.5 and np.isnan(mean[1]) and mean[2] == 2.5

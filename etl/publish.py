@@ -20,6 +20,10 @@ unpivoted against $dimensions, the same order. Because the marts have almost as 
 as there are case-quarters, aggregation cost grows with the number of aggregates: related
 counts are packed side by side into one HUGEINT per sum (macros.sql), looked up from lists
 computed once per publish (int_code_words, int_service_words).
+
+One step is not SQL alone: int_assessments (CARRIED) gives each case's assessments in date
+order, and etl/carry_forward.py adds their running state with numpy, where a running maximum
+over sorted rows does in a pass what took forty window functions.
 """
 
 from __future__ import annotations

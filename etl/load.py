@@ -51,8 +51,8 @@ class FileResult:
 
 def connect(path: Path | str, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(path), read_only=read_only)
-    # insertion order is kept only while a file is read (rows keep their file order there);
-    # elsewhere it would cost memory and parallelism for nothing
+    # insertion order is kept only while a file is read (read.materialise); elsewhere it
+    # would cost memory and parallelism for nothing
     con.execute("SET threads = 2; SET memory_limit = '2GB'; SET preserve_insertion_order = false")
     return con
 
@@ -199,11 +199,7 @@ def load_source(
     when = already_loaded(con, src)
     if when:
         return FileResult(src.label, src.table, "unchanged", message=f"same file already loaded on {when}; nothing to do")
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        malformed = read.materialise(con, src, keep)
-    finally:
-        con.execute("SET preserve_insertion_order = false")
+    malformed = read.materialise(con, src, keep)
     present = {name: src.headers[i] for i, name in keep.items()}
     _make_maps(con, src.table, set(present))
     if "agency" in present and "case_ref" in present:

@@ -163,6 +163,16 @@ def materialise(
     view over a TEMP table `<name>_cells`.
     """
     con.execute(f"DROP VIEW IF EXISTS {name}; DROP TABLE IF EXISTS {name}_cells")
+    # rows must keep their file order while they are read (their numbers depend on it)
+    kept = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()[0]
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        return _materialise(con, src, keep, name)
+    finally:
+        con.execute(f"SET preserve_insertion_order = {'true' if kept else 'false'}")
+
+
+def _materialise(con, src: Source, keep: dict[int, str], name: str) -> list[Malformed]:
     if src.fmt == "csv":
         return _materialise_csv(con, src, keep, name)
     if src.fmt == "parquet":
@@ -182,7 +192,7 @@ def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[
     positional = {f"c{i}": "VARCHAR" for i in range(len(headers))}
     select = ", ".join(f'c{i} AS "{c}"' for i, c in keep.items())
     try:
-        # a plain parallel scan: with insertion order preserved (load.connect) the table's
+        # a plain parallel scan: with insertion order preserved (materialise) the table's
         # rowids follow the file, the first record being spreadsheet row 2 (a window
         # numbering the rows instead would make the scan single-threaded)
         con.execute(

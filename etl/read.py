@@ -187,6 +187,18 @@ def _materialise(con, src: Source, keep: dict[int, str], name: str) -> list[Malf
     return _materialise_xlsx(con, src, keep, name)
 
 
+def _lines(path: Path) -> int:
+    """Lines in the file, not counting blank lines at its very end."""
+    newlines = 0
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 24), b""):
+            newlines += chunk.count(b"\n")
+        fh.seek(max(0, fh.tell() - (1 << 16)))
+        tail = fh.read()
+    trailing = tail[len(tail.rstrip(b"\r\n \t")):].count(b"\n")
+    return newlines - trailing + 1
+
+
 def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[Malformed]:
     headers, delim = _csv_header(src.path)
     positional = {f"c{i}": "VARCHAR" for i in range(len(headers))}
@@ -205,7 +217,9 @@ def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[
         rejected = con.execute("SELECT count(*) FROM read_rejects").fetchone()[0]
         con.execute("DROP TABLE IF EXISTS read_rejects; DROP TABLE IF EXISTS read_rejects_scan")
         first, last, count = con.execute(f"SELECT min(rowid), max(rowid), count(*) FROM {name}_cells").fetchone()  # noqa: S608
-        if rejected == 0 and (count == 0 or last - first + 1 == count):
+        # DuckDB skips blank lines, which would shift the numbers of the records after them:
+        # unless every line below the header is a record, the exact reader numbers them
+        if rejected == 0 and (count == 0 or last - first + 1 == count) and count == _lines(src.path) - 1:
             # rowids count from a base (a large one inside a transaction), one per record
             con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid - {int(first or 0)} + 2 AS _row, * "  # noqa: S608
                         f"FROM {name}_cells")

@@ -358,3 +358,15 @@ def test_a_case_matches_across_files_whatever_the_agency_code_case_and_spacing(t
     assert query(tmp_path, "SELECT count(*), count(DISTINCT case_key) FROM assessments") == [(2, 1)]
     assert query(tmp_path, "SELECT count(*) FROM assessments JOIN cases USING (case_key)") == [(2,)]
     assert query(tmp_path, "SELECT count(*) FROM quarantine") == [(0,)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_blank_lines_do_not_shift_the_row_numbers(tmp_path, newline):
+    """A blank line between records still counts as a spreadsheet row; blank lines at the end
+    do nothing."""
+    lines = [CASES_HEADER, "R1,AG-1,KH,KH-12,female,16,labour,TH,2023-02-01,,", "",
+             "R2,AG-1,KH,KH-12,female,16,labour,TH,2023-02-01,2022-01-01,", "", ""]
+    f = write(tmp_path / "in", "cases.csv", newline.join(lines))
+    run(tmp_path, f)
+    assert query(tmp_path, "SELECT row_number, reason FROM quarantine") == [(4, "closed_before_opened")]
+    assert query(tmp_path, "SELECT count(*) FROM cases") == [(1,)]

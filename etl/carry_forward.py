@@ -24,7 +24,7 @@ def group_starts(case_id: np.ndarray) -> np.ndarray:
     index = np.arange(n, dtype=_index_type(n))
     new = np.ones(n, dtype=bool)
     new[1:] = case_id[1:] != case_id[:-1]
-    return np.maximum.accumulate(np.where(new, index, 0)) if n else index
+    return np.maximum.accumulate(np.where(new, index, 0))
 
 
 def _index_type(n: int) -> type:
@@ -45,14 +45,14 @@ def dimension_codes(scores: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, 
     index = np.arange(n, dtype=wide)
     scores = scores.astype(wide)
     scored = scores != 0
-    latest = np.maximum.accumulate(np.where(scored, index * 8 + scores, -1)) if n else scores
+    latest = np.maximum.accumulate(np.where(scored, index * 8 + scores, -1))
     has = (latest >> 3) >= start  # the latest scored row so far is this case's
     previous = np.empty_like(latest)  # the latest scored row before this one
     previous[:1] = -1
     previous[1:] = latest[:-1]
     has_previous = (previous >> 3) >= start
     opening = scored & ~has_previous  # the case's first scored row
-    first = np.maximum.accumulate(np.where(opening, index * 8 + scores, -1)) if n else scores
+    first = np.maximum.accumulate(np.where(opening, index * 8 + scores, -1))
     paired = (first >> 3) < (latest >> 3)
 
     u8 = np.uint8  # the codes are built in bytes: arithmetic on bools would widen to 64 bits

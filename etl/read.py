@@ -36,6 +36,7 @@ class Source:
     sheet: str | None = None
     table: str | None = None
     headers: list[str] = field(default_factory=list)
+    lines: int = 0  # CSV only: lines in the file, blank lines at its end not counted
 
     @property
     def label(self) -> str:
@@ -50,12 +51,19 @@ class Malformed:
     message: str
 
 
-def file_sha256(path: Path) -> str:
+def file_digest(path: Path, *, count_lines: bool = False) -> tuple[str, int]:
+    """The file's SHA-256 and, if asked, its number of lines not counting blank lines at its
+    very end (in the same read: a CSV's lines are compared with the records DuckDB found)."""
     digest = hashlib.sha256()
+    newlines, tail = 0, b""
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
-    return digest.hexdigest()
+            if count_lines:
+                newlines += chunk.count(b"\n")
+                tail = chunk[-(1 << 16):] if len(chunk) >= 1 << 16 else (tail + chunk)[-(1 << 16):]
+    trailing = tail[len(tail.rstrip(b"\r\n \t")):].count(b"\n")
+    return digest.hexdigest(), newlines - trailing + 1
 
 
 def expand(paths: list[Path]) -> list[Path]:
@@ -80,7 +88,7 @@ def sources(path: Path) -> list[Source]:
         raise FileRefused(f"{path.name}: not a submission file (expected .csv, .xlsx or .parquet)")
     if path.stat().st_size == 0:
         raise FileRefused(f"{path.name}: the file is empty")
-    sha = file_sha256(path)
+    sha, lines = file_digest(path, count_lines=fmt == "csv")
     if fmt == "xlsx":
         return _workbook_sources(path, sha)
     table = table_for_name(path.stem)
@@ -89,7 +97,7 @@ def sources(path: Path) -> list[Source]:
             f"{path.name}: cannot tell which table this is; name the file after one of "
             "cases, assessments, services, barriers, budgets (e.g. KH-A_2024Q1_cases.csv)"
         )
-    src = Source(path, fmt, sha, table=table)
+    src = Source(path, fmt, sha, table=table, lines=lines)
     src.headers = _csv_header(path)[0] if fmt == "csv" else _parquet_header(path)
     return [src]
 
@@ -187,18 +195,6 @@ def _materialise(con, src: Source, keep: dict[int, str], name: str) -> list[Malf
     return _materialise_xlsx(con, src, keep, name)
 
 
-def _lines(path: Path) -> int:
-    """Lines in the file, not counting blank lines at its very end."""
-    newlines = 0
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 24), b""):
-            newlines += chunk.count(b"\n")
-        fh.seek(max(0, fh.tell() - (1 << 16)))
-        tail = fh.read()
-    trailing = tail[len(tail.rstrip(b"\r\n \t")):].count(b"\n")
-    return newlines - trailing + 1
-
-
 def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[Malformed]:
     headers, delim = _csv_header(src.path)
     positional = {f"c{i}": "VARCHAR" for i in range(len(headers))}
@@ -219,7 +215,7 @@ def _materialise_csv(con, src: Source, keep: dict[int, str], name: str) -> list[
         first, last, count = con.execute(f"SELECT min(rowid), max(rowid), count(*) FROM {name}_cells").fetchone()  # noqa: S608
         # DuckDB skips blank lines, which would shift the numbers of the records after them:
         # unless every line below the header is a record, the exact reader numbers them
-        if rejected == 0 and (count == 0 or last - first + 1 == count) and count == _lines(src.path) - 1:
+        if rejected == 0 and (count == 0 or last - first + 1 == count) and count == src.lines - 1:
             # rowids count from a base (a large one inside a transaction), one per record
             con.execute(f"CREATE TEMP VIEW {name} AS SELECT rowid - {int(first or 0)} + 2 AS _row, * "  # noqa: S608
                         f"FROM {name}_cells")

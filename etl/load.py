@@ -62,16 +62,29 @@ class OlderWarehouse(Exception):
 
 
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute((SQL / "warehouse_schema.sql").read_text())
-    con.execute((SQL / "load" / "warehouse_info.sql").read_text())
-    kind = con.execute(
-        "SELECT data_type FROM information_schema.columns WHERE table_name = 'cases' AND column_name = 'case_key'"
-    ).fetchone()[0]
-    if kind != "UHUGEINT":
+    schema = (SQL / "warehouse_schema.sql").read_text() + (SQL / "load" / "warehouse_info.sql").read_text()
+    con.execute(schema)
+    # CREATE TABLE IF NOT EXISTS keeps the tables of a warehouse written by an earlier
+    # version as they were: compare them with the schema as it is now
+    with duckdb.connect() as fresh:
+        fresh.execute(schema)
+        expected = _columns(fresh)
+    found = _columns(con)
+    if found != expected:
+        changed = sorted({t for t, *_ in set(found) ^ set(expected)})
         raise OlderWarehouse(
-            "this warehouse was written by an earlier version of the loader (case keys as text); "
-            "load the agencies' files into a new warehouse folder (--warehouse) and publish from it"
+            f"this warehouse was written by an earlier version of the loader (its tables {', '.join(changed)} "
+            "are laid out differently); load the agencies' files into a new warehouse folder (--warehouse) "
+            "and publish from it"
         )
+
+
+def _columns(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute(
+        "SELECT table_name, column_name, data_type FROM information_schema.columns "
+        "WHERE table_catalog = current_database() AND table_schema = 'main' "
+        "ORDER BY table_name, ordinal_position"
+    ).fetchall()
 
 
 def check_key(con: duckdb.DuckDBPyConnection, key: bytes) -> None:
@@ -255,9 +268,11 @@ def _write_facts(con: duckdb.DuckDBPyConnection, table: str, load_id: int) -> in
         # A file is the agency's submission for the quarters its rows fall in: a resubmission
         # for the same agency and quarter replaces the earlier rows instead of adding to them.
         date = stage2.SCOPE_DATE[table]
+        # (a fact row's agency is its case's: warehouse_schema.sql)
         con.execute(
             f"DELETE FROM {table} t USING (SELECT DISTINCT agency, date_trunc('quarter', {date}) AS q "  # noqa: S608
-            f"FROM final WHERE _ok) s WHERE t.agency = s.agency AND date_trunc('quarter', t.{date}) = s.q"
+            f"FROM final WHERE _ok) s, cases c WHERE t.case_key = c.case_key AND c.agency = s.agency "
+            f"AND date_trunc('quarter', t.{date}) = s.q"
         )
     replaced = before - con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # noqa: S608
     insert = (SQL / "load" / f"insert_{table}.sql").read_text()

@@ -1,7 +1,7 @@
 -- The warehouse: validated, anonymised, case-level facts. Never opened by the dashboard.
 -- case_key is a keyed hash (HMAC-SHA256, etl/privacy.py) of agency + the agency's case
 -- reference, its first 128 bits as an unsigned integer (joins on it are integer joins);
--- reference; the reference itself is never stored. Ages are stored only as bands.
+-- the reference itself is never stored. Ages are stored only as bands.
 -- Province codes are ISO 3166-2 (current divisions, framework.yaml) or '<CC>-UNK' when the
 -- agency did not know the province. Every fact row carries the load that wrote it.
 
@@ -43,10 +43,15 @@ CREATE TABLE IF NOT EXISTS cases (
     load_id        INTEGER NOT NULL
 );
 
+-- The case-level facts below reference their case by case_key and hold no agency column:
+-- the agency is the case's (cases.agency). An assessment, service or barrier is loaded only
+-- for a case already in the warehouse, and a case row is replaced but never deleted, so
+-- every fact row has its case. (Fifty million assessment rows are written per million
+-- cases: a text column repeated on each was the largest part of writing them.)
+
 -- One row per case, assessment date and assessed dimension (blank scores are not stored).
 CREATE TABLE IF NOT EXISTS assessments (
     case_key       UHUGEINT NOT NULL,
-    agency         VARCHAR NOT NULL,
     assessed_on    DATE NOT NULL,
     dimension      VARCHAR NOT NULL,   -- framework outcomes key
     score          UTINYINT NOT NULL,  -- framework scale
@@ -55,7 +60,6 @@ CREATE TABLE IF NOT EXISTS assessments (
 
 CREATE TABLE IF NOT EXISTS services (
     case_key       UHUGEINT NOT NULL,
-    agency         VARCHAR NOT NULL,
     service_area   VARCHAR NOT NULL,
     started        DATE NOT NULL,
     ended          DATE,
@@ -69,7 +73,6 @@ CREATE TABLE IF NOT EXISTS services (
 
 CREATE TABLE IF NOT EXISTS barriers (
     case_key       UHUGEINT NOT NULL,
-    agency         VARCHAR NOT NULL,
     service_area   VARCHAR NOT NULL,
     barrier_code   VARCHAR NOT NULL,
     noted_on       DATE NOT NULL,

@@ -119,7 +119,6 @@ def create_warehouse(warehouse_dir: Path) -> Path:
 
 def build_tiny_warehouse(warehouse_dir: Path) -> Path:
     db = create_warehouse(warehouse_dir)
-    agency = {c[0]: c[1] for c in TINY_CASES}
     with duckdb.connect(str(db)) as con:
         loaded = dt.datetime(2024, 7, 1, 9, 0, 0)
         con.executemany(
@@ -149,23 +148,23 @@ def build_tiny_warehouse(warehouse_dir: Path) -> Path:
             TINY_CASES,
         )
         con.executemany(
-            "INSERT INTO assessments VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, 2)",
+            "INSERT INTO assessments VALUES (hash(?)::UHUGEINT, ?, ?, ?, 2)",
             [
-                (key, agency[key], day, dim, score)
+                (key, day, dim, score)
                 for key, day, scores in TINY_ASSESSMENTS
                 for dim, score in scores.items()
             ],
         )
         con.executemany(
-            "INSERT INTO services VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, ?, 'ngo', ?, 'USD', ?, 3)",
+            "INSERT INTO services VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, 'ngo', ?, 'USD', ?, 3)",
             [
-                (key, agency[key], area, start, end, status, cost, cost)
+                (key, area, start, end, status, cost, cost)
                 for key, area, start, end, status, cost in TINY_SERVICES
             ],
         )
         con.executemany(
-            "INSERT INTO barriers VALUES (hash(?)::UHUGEINT, ?, ?, ?, ?, 4)",
-            [(key, agency[key], area, code, day) for key, area, code, day in TINY_BARRIERS],
+            "INSERT INTO barriers VALUES (hash(?)::UHUGEINT, ?, ?, ?, 4)",
+            [(key, area, code, day) for key, area, code, day in TINY_BARRIERS],
         )
         con.executemany(
             "INSERT INTO budgets VALUES (?, ?, ?, ?, ?, ?, ?, 'USD', ?, ?, 5)",
@@ -231,7 +230,7 @@ CREATE TEMP TABLE syn_dates AS
   FROM syn_ids, range(CAST(1 + floor(u(i, 'k') * 9) AS BIGINT)) t(j);
 
 INSERT INTO assessments
-SELECT case_key, agency, assessed_on, dim,
+SELECT case_key, assessed_on, dim,
        least(4, greatest(1, floor(1 + 2 * u(i * 16 + d, 'b') + 0.3 * j + u(i * 256 + j * 16 + d, 'n') * 1.6)))::UTINYINT,
        2
 FROM syn_dates,
@@ -243,7 +242,7 @@ WHERE assessed_on <= $as_of AND u(i * 256 + j * 16 + d, 'x') < 0.8
 ORDER BY i, assessed_on;
 
 INSERT INTO services
-SELECT case_key, agency, area, started, NULL, status, 'ngo',
+SELECT case_key, area, started, NULL, status, 'ngo',
        CASE WHEN status = 'provided' THEN round(u(i * 8 + j, 'm') * 500, 2) END,
        CASE WHEN status = 'provided' THEN 'USD' END,
        CASE WHEN status = 'provided' THEN round(u(i * 8 + j, 'm') * 500, 2) END,
@@ -259,7 +258,7 @@ FROM (
 ) WHERE started <= $as_of;
 
 INSERT INTO barriers
-SELECT case_key, agency, 'economic', pick(['ECO-01','ECO-06','ECO-09'], u(i * 4 + j, 'y')),
+SELECT case_key, 'economic', pick(['ECO-01','ECO-06','ECO-09'], u(i * 4 + j, 'y')),
        (opened + floor(u(i * 4 + j, 'z') * 400)::INTEGER)::DATE, 4
 FROM syn_ids, range(CAST(floor(u(i, 'e') * 2.5) AS BIGINT)) t(j)
 WHERE opened + floor(u(i * 4 + j, 'z') * 400)::INTEGER <= $as_of;

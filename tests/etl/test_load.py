@@ -287,6 +287,18 @@ def test_resubmission_replaces_the_agency_quarter_instead_of_adding(tmp_path):
     assert query(tmp_path, "SELECT rows_replaced FROM loads WHERE file_name = 'q1_assessments_fixed.csv'") == [(4,)]
 
 
+def test_resubmission_keeps_other_agencies_rows_of_the_quarter(tmp_path):
+    """Fact rows hold no agency: the one replaced is found through the row's case."""
+    run(tmp_path, cases_file(tmp_path, *GOOD_CASES, "R1,AG-2,KH,KH-12,male,40,labour,TH,2023-02-01,,"))
+    header = "case_ref,agency,service_area,started,status"
+    run(tmp_path, write(tmp_path / "in", "ag1_services.csv", f"{header}\nR1,AG-1,medical,2023-04-10,provided\n"))
+    run(tmp_path, write(tmp_path / "in", "ag2_services.csv", f"{header}\nR1,AG-2,medical,2023-04-11,provided\n"))
+    run(tmp_path, write(tmp_path / "in", "ag1_services_fixed.csv", f"{header}\nR1,AG-1,legal,2023-05-02,referred\n"))
+    assert query(tmp_path, "SELECT c.agency, s.service_area, s.started FROM services s JOIN cases c USING (case_key) "
+                           "ORDER BY 1") == [("AG-1", "legal", dt.date(2023, 5, 2)), ("AG-2", "medical", dt.date(2023, 4, 11))]
+    assert query(tmp_path, "SELECT rows_replaced FROM loads WHERE file_name = 'ag1_services_fixed.csv'") == [(1,)]
+
+
 def test_cases_resubmission_updates_the_case(tmp_path):
     run(tmp_path, cases_file(tmp_path, *GOOD_CASES))
     run(tmp_path, cases_file(tmp_path, "R1,AG-1,KH,KH-12,female,16,labour,TH,2023-02-01,2024-06-30,lost_contact",
@@ -334,18 +346,24 @@ def test_services_costs_convert_to_usd(tmp_path):
     assert float(cost) == 410000 and usd == pytest.approx(410000 / rate)
 
 
-def test_a_warehouse_with_text_case_keys_is_refused_and_left_as_it_was(tmp_path):
-    """Warehouses written before case keys became 128-bit integers are not mixed with new rows."""
+@pytest.mark.parametrize(("table", "layout"), [
+    # case keys as text (before they became 128-bit integers)
+    ("cases", "case_key VARCHAR PRIMARY KEY, agency VARCHAR"),
+    # an agency column on each assessment (before it was read from the case)
+    ("assessments", "case_key UHUGEINT, agency VARCHAR, assessed_on DATE, dimension VARCHAR, "
+                    "score UTINYINT, load_id INTEGER"),
+])
+def test_a_warehouse_of_an_earlier_layout_is_refused_and_left_as_it_was(tmp_path, table, layout):
+    """Rows are never mixed into tables laid out by an earlier version of the loader."""
     db = paths.warehouse_db(tmp_path / "wh")
     db.parent.mkdir(parents=True)
     con = duckdb.connect(str(db))
-    con.execute("CREATE TABLE cases (case_key VARCHAR PRIMARY KEY, agency VARCHAR)")
-    con.execute("INSERT INTO cases VALUES ('0f' || repeat('a', 30), 'AG-1')")
+    con.execute(f"CREATE TABLE {table} ({layout})")
     con.close()
     before = db.read_bytes()
     code, out = run(tmp_path, cases_file(tmp_path, "R1,AG-1,KH,KH-12,female,16,labour,TH,2023-02-01,,"))
     assert code == 2
-    assert "earlier version of the loader" in out and "new warehouse folder" in out
+    assert "earlier version of the loader" in out and table in out and "new warehouse folder" in out
     assert db.read_bytes() == before
 
 

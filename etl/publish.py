@@ -12,6 +12,9 @@ SELECT, with values bound as $name parameters:
   int_*   shared per-case and per-case-quarter measures, built once (TEMP tables)
   mart_*  and the other published tables: aggregates only, inserted BY NAME into the
           tables created from marts_schema.sql, so names and types follow the contract.
+          A mart with the cell columns is stored keyed by integers behind a view with the
+          contract's columns (etl/storage.py); cells, duration_bands, dimensions and
+          service_areas are the code tables those views join.
 
 Per-dimension work is done wide: one small code column per outcome dimension, written once
 with DuckDB's COLUMNS() star expressions so that no SQL names a dimension. The columns
@@ -40,7 +43,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from etl import carry_forward, paths
+from etl import carry_forward, paths, storage
 from etl import framework as fw
 from etl.atomic import exclusive_lock, remove_stale_scratch, replace_on_success
 
@@ -58,7 +61,10 @@ MEMORY_LIMIT = "2500MB"
 # intermediates are freed as early as possible.
 STEPS = [
     "stg_cases",
-    "int_cells",
+    "cells",
+    "duration_bands",
+    "dimensions",
+    "service_areas",
     "int_month_bands",
     "int_dimension_slots",
     "int_code_words",
@@ -172,9 +178,8 @@ def _build(
     started = time.perf_counter()
     con.execute("ATTACH $path AS wh (READ_ONLY)", {"path": str(warehouse)})
     con.execute("ATTACH $path AS pub", {"path": str(scratch)})
-    con.execute("USE pub")
-    con.execute(MARTS_SCHEMA.read_text())
-    con.execute("USE memory")
+    contract = storage.contract(MARTS_SCHEMA)
+    storage.create(con, "pub", contract)
     con.execute(read_sql("macros"))
     _reference_tables(con, framework)
     params = _parameters(as_of, framework)
@@ -198,7 +203,8 @@ def _build(
                 names = [d[0] for d in result.description]
                 params.update(zip(names, result.fetchone(), strict=True))
         else:
-            con.execute(f"INSERT INTO pub.{step} BY NAME\nSELECT * FROM (\n{query}\n)", bound)
+            into = storage.target(step, contract)
+            con.execute(f"INSERT INTO pub.{into} BY NAME\nSELECT * FROM (\n{query}\n)", bound)
         for done in [t for t, reader in last_reader.items() if reader == step]:
             con.execute(f"DROP TABLE temp.{done}")
         last_timings[step] = time.perf_counter() - started

@@ -1,20 +1,9 @@
 -- mart_barriers: barrier records noted in the quarter and distinct cases reporting them,
--- per quarter, cell, service area and barrier code.
-WITH aggregated AS (
-    SELECT
-        quarter, cell_id, service_area, barrier_code,
-        count(*) AS reports,
-        count(DISTINCT case_id) AS cases
-    FROM stg_barriers
-    GROUP BY quarter, cell_id, service_area, barrier_code
-)
-
+-- per quarter, cell, service area and barrier code (keyed: etl/storage.py).
 SELECT
-    a.quarter,
-    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
-    a.service_area,
-    a.barrier_code,
-    a.reports,
-    a.cases
-FROM aggregated AS a
-JOIN int_cells AS cells USING (cell_id)
+    b.quarter, b.cell_id, areas.area_no, b.barrier_code,
+    count(*) AS reports,
+    count(DISTINCT b.case_id) AS cases
+FROM stg_barriers AS b
+JOIN ref_service_areas AS areas USING (service_area)
+GROUP BY b.quarter, b.cell_id, areas.area_no, b.barrier_code

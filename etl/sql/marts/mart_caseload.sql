@@ -1,9 +1,9 @@
 -- mart_caseload: active, new and closed cases, assessed and reintegrated cases, composite
--- index and assessments, per quarter, cell and duration band.
+-- index and assessments, per quarter, cell and duration band (keyed: etl/storage.py).
 SELECT
     q.quarter,
-    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
-    bands.duration_band,
+    q.cell_id,
+    q.band_no,
     q.active_cases,
     q.new_cases,
     q.closed_cases,
@@ -14,5 +14,3 @@ SELECT
     coalesce(f.assessments, 0) AS assessments
 FROM int_cell_quarters AS q
 LEFT JOIN int_cell_flows AS f USING (quarter, cell_id, band_no)
-JOIN int_cells AS cells USING (cell_id)
-JOIN ref_duration_bands AS bands USING (band_no)

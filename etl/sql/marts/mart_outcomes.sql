@@ -2,7 +2,8 @@
 -- (carried forward), first-to-latest change over paired cases, and scores recorded in the
 -- quarter with setbacks. Aggregated wide (int_cell_quarters, int_cell_flows); unpivoted
 -- here by listing each word's per-dimension columns (framework order) and unnesting the
--- lists side by side with $dimensions (the same order).
+-- lists side by side with the dimensions' numbers (dim_no, the same order). Keyed by cell,
+-- band and dimension number (etl/storage.py).
 WITH wide AS (
     SELECT
         quarter, cell_id, band_no,
@@ -16,7 +17,7 @@ WITH wide AS (
 long AS (
     SELECT
         quarter, cell_id, band_no,
-        unnest($dimensions::VARCHAR[]) AS dimension,
+        unnest(range(1, len($dimensions::VARCHAR[]) + 1))::INTEGER AS dim_no,
         unnest(wa) AS wa,
         unnest(wb) AS wb,
         unnest(fw) AS fw
@@ -25,7 +26,7 @@ long AS (
 
 measures AS (
     SELECT
-        quarter, cell_id, band_no, dimension,
+        quarter, cell_id, band_no, dim_no,
         coalesce(unpacked(wa, 0), 0) AS scored_cases,
         coalesce(unpacked(wb, 1), 0) AS score_sum,
         coalesce(unpacked(wa, 1), 0) AS achieved_cases,
@@ -40,23 +41,6 @@ measures AS (
     FROM long
 )
 
-SELECT
-    m.quarter,
-    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
-    bands.duration_band,
-    m.dimension,
-    m.scored_cases,
-    m.score_sum,
-    m.achieved_cases,
-    m.paired_cases,
-    m.first_sum,
-    m.latest_sum,
-    m.improved_cases,
-    m.declined_cases,
-    m.scores_recorded,
-    m.scores_with_previous,
-    m.setbacks
-FROM measures AS m
-JOIN int_cells AS cells USING (cell_id)
-JOIN ref_duration_bands AS bands USING (band_no)
-WHERE m.scored_cases > 0 OR m.scores_recorded > 0
+SELECT *
+FROM measures
+WHERE scored_cases > 0 OR scores_recorded > 0

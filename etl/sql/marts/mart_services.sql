@@ -1,9 +1,10 @@
--- mart_services: per quarter, cell and service area. Snapshot columns at the measure date of
--- each active case-quarter; a service is judged against its primary outcome (first score
--- below the threshold = in need; change = latest - first over cases with two or more scores
--- in it). Case management (no primary outcome) is judged on whole assessments: in need =
--- first assessment not reintegrated, paired = two or more assessments, change = composite
--- index at the latest minus at the first assessment (summed, then rounded to a whole number).
+-- mart_services: per quarter, cell and service area (keyed: etl/storage.py). Snapshot
+-- columns at the measure date of each active case-quarter; a service is judged against its
+-- primary outcome (first score below the threshold = in need; change = latest - first over
+-- cases with two or more scores in it). Case management (no primary outcome) is judged on
+-- whole assessments: in need = first assessment not reintegrated, paired = two or more
+-- assessments, change = composite index at the latest minus at the first assessment (summed,
+-- then rounded to a whole number).
 -- "other" = active cases not provided the service = all paired cases - received_paired.
 WITH case_management AS (  -- case management's code (int_service_words)
     SELECT
@@ -125,8 +126,8 @@ combined AS (
 
 SELECT
     c.quarter,
-    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
-    areas.service_area,
+    c.cell_id,
+    c.area_no,
     c.provided_cases,
     c.referred_cases,
     c.declined_cases,
@@ -140,5 +141,3 @@ SELECT
     c.provided_started,
     c.cost_usd::DOUBLE AS cost_usd
 FROM combined AS c
-JOIN int_cells AS cells USING (cell_id)
-JOIN ref_service_areas AS areas USING (area_no)

@@ -2,7 +2,7 @@
 -- cell. A case reaches the event at its first assessment where it is reintegrated; a case
 -- never reintegrated by as_of is censored at its last assessment. Months are whole months
 -- from opening (0 for an assessment dated before opening). Cases never assessed have no
--- observation and are left out.
+-- observation and are left out. (Keyed by cell: etl/storage.py.)
 WITH per_case AS (
     SELECT
         case_id,
@@ -20,22 +20,11 @@ events AS (
         p.reached_on IS NOT NULL AS reached
     FROM per_case AS p
     JOIN stg_cases AS cases USING (case_id)
-),
-
-aggregated AS (
-    SELECT
-        cohort_quarter, cell_id, months,
-        count_if(reached) AS reached,
-        count_if(NOT reached) AS censored
-    FROM events
-    GROUP BY cohort_quarter, cell_id, months
 )
 
 SELECT
-    a.cohort_quarter,
-    cells.country, cells.province, cells.sex, cells.age_group, cells.form,
-    a.months,
-    a.reached,
-    a.censored
-FROM aggregated AS a
-JOIN int_cells AS cells USING (cell_id)
+    cohort_quarter, cell_id, months,
+    count_if(reached) AS reached,
+    count_if(NOT reached) AS censored
+FROM events
+GROUP BY cohort_quarter, cell_id, months

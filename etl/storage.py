@@ -37,7 +37,9 @@ def contract(schema: Path) -> dict[str, Columns]:
         con.execute(schema.read_text())
         tables = con.execute("SELECT table_name FROM duckdb_tables() ORDER BY table_oid").fetchall()
         return {
-            table: [(name, kind) for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall()]
+            table: [
+                (name, kind) for name, kind, *_ in con.execute(f'DESCRIBE "{table}"').fetchall()
+            ]
             for (table,) in tables
         }
 
@@ -64,7 +66,9 @@ def stored_columns(columns: Columns) -> Columns:
 def view_sql(table: str, columns: Columns) -> str:
     """The contract's table as a view over the stored one (names resolve within the file)."""
     joins = ["JOIN store.cells USING (cell_id)"] + [
-        f"JOIN store.{CODES[name][1]} USING ({CODES[name][0]})" for name, _ in columns if name in CODES
+        f"JOIN store.{CODES[name][1]} USING ({CODES[name][0]})"
+        for name, _ in columns
+        if name in CODES
     ]
     select = ", ".join(f'"{name}"' for name, _ in columns)
     return f"SELECT {select} FROM store.{table} " + " ".join(joins)  # noqa: S608 (names from marts_schema.sql)
@@ -77,7 +81,9 @@ def target(table: str, contract_tables: dict[str, Columns]) -> str:
     return f"main.{table}"
 
 
-def create(con: duckdb.DuckDBPyConnection, catalog: str, contract_tables: dict[str, Columns]) -> None:
+def create(
+    con: duckdb.DuckDBPyConnection, catalog: str, contract_tables: dict[str, Columns]
+) -> None:
     """The code tables, stored tables and views (keyed marts) and plain tables, empty.
 
     The connection's default catalog is switched to `catalog` while the views are created,

@@ -134,7 +134,9 @@ def test_the_views_read_alike_under_another_database_name(db, warehouse, tmp_pat
         con.execute(f"ATTACH '{copy}' AS other (READ_ONLY)")
         for view in ("mart_outcomes", "mart_services"):
             want = db.execute(f"SELECT * FROM {view} ORDER BY ALL").fetchall()
-            assert want and con.execute(f"SELECT * FROM other.{view} ORDER BY ALL").fetchall() == want
+            assert (
+                want and con.execute(f"SELECT * FROM other.{view} ORDER BY ALL").fetchall() == want
+            )
 
 
 def test_no_case_level_data_is_published(db, warehouse):
@@ -156,7 +158,9 @@ def test_no_case_level_data_is_published(db, warehouse):
         if kind == "VARCHAR":
             values = {
                 r[0]
-                for r in db.execute(f'SELECT DISTINCT "{column}" FROM {schema}."{table}"').fetchall()
+                for r in db.execute(
+                    f'SELECT DISTINCT "{column}" FROM {schema}."{table}"'
+                ).fetchall()
             }
             assert not values & set(keys), (table, column)
             assert not any("SECRET-REF" in (v or "") for v in values), (table, column)

@@ -37,6 +37,7 @@ import logging
 import re
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -238,11 +239,13 @@ def _carry_forward(
     words = rows.column("scores").to_numpy()
     start = carry_forward.group_starts(case_ids)
     whole = carry_forward.Assessments(len(words))
-    codes = {}
-    for slot, dim in enumerate(framework.outcome_keys):
-        scores = carry_forward.unpack(words, slot)
+    by_dimension = [carry_forward.unpack(words, slot) for slot in range(len(framework.outcome_keys))]
+    for scores in by_dimension:
         whole.add(scores)
-        codes[dim] = carry_forward.dimension_codes(scores, start)
+    # numpy leaves the GIL while it works through whole arrays: one dimension per thread
+    with ThreadPoolExecutor(THREADS) as pool:
+        pairs = pool.map(lambda scores: carry_forward.dimension_codes(scores, start), by_dimension)
+        codes = dict(zip(framework.outcome_keys, pairs, strict=True))
     mean = whole.mean()
     columns = {
         "n_scores": whole.count,

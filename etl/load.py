@@ -151,10 +151,16 @@ def _make_maps(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) ->
     coded = [c for c in spec.columns(table) if c.name in present and c.type in validate.MAPPED]
     plain = [c.name for c in coded if c.type != "province"]
     distinct: dict[str, list] = {}
-    if plain:  # every column's distinct values in one scan
-        row = con.execute("SELECT " + ", ".join(  # noqa: S608 (names from the spec)
-            f"list(DISTINCT {validate.clean(c)}) FILTER (WHERE {validate.clean(c)} IS NOT NULL)" for c in plain
-        ) + " FROM raw").fetchone()
+    if plain:
+        # every column's distinct cells in one scan, cleaned afterwards: there are far fewer
+        # distinct cells than cells
+        cleaned = validate.clean("v")
+        scan = ", ".join(f"list(DISTINCT {c}) AS {c}" for c in plain)
+        clean = ", ".join(
+            f"list_distinct(list_filter(list_transform({c}, lambda v: {cleaned}), lambda v: v IS NOT NULL))"
+            for c in plain
+        )
+        row = con.execute(f"WITH cells AS (SELECT {scan} FROM raw) SELECT {clean} FROM cells").fetchone()  # noqa: S608
         distinct = {c: values or [] for c, values in zip(plain, row, strict=True)}
     for col in coded:
         m = validate.map_table(col)

@@ -1,9 +1,11 @@
 """The dashboard's entry point and router: `streamlit run dashboard/app.py` (make run).
 
-Every run: choose the language, register the pages listed in data/reference/dashboard.yaml
-(pages/<key>.py), show the synthetic-data banner when the published data is synthetic,
-draw the shared sidebar filters (on the pages that use them), run the chosen page, then
-write the filters into the link.
+Every run: choose the language, sign the user in (dashboard/signin.py; sign-in is off only
+while the published data is synthetic and no users are set up), register the pages of
+data/reference/dashboard.yaml that the user's role may open (pages/<key>.py), show the
+synthetic-data banner when the published data is synthetic, draw the shared sidebar
+filters (on the pages that use them), run the chosen page, then write the filters into
+the link.
 
 The first page is the default, served at "/". Its own link ("/overview") is registered as
 a hidden alias that switches to "/" with the same link parameters, so a bookmarked or typed
@@ -25,7 +27,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dash
 
 import streamlit as st  # noqa: E402
 
-from dashboard import config, filters, ui  # noqa: E402
+from dashboard import config, filters, signin, ui  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from dashboard.queries import meta as meta_q  # noqa: E402
 
@@ -36,7 +38,21 @@ filters.begin_run()
 filters.init_language()
 st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
 
-specs = [spec for spec in config.settings().pages if spec.path.is_file()]
+try:
+    filters.language_picker()
+    published = ui.published()
+    # sign-in may be off only over synthetic data (None: nothing published yet)
+    synthetic = meta_q.is_synthetic(ui.meta_info()) if published.exists() else None
+except Exception:  # without knowing what the file holds, show nothing
+    log.exception("published database unreadable")
+    st.error(t("error.unreadable"), icon=":material/error:")
+    st.stop()
+
+user = signin.current_user(synthetic)
+if user is None:  # the sign-in form, or a message saying why the dashboard is closed
+    st.stop()
+
+specs = [spec for spec in config.settings().pages if spec.path.is_file() and user.may_see(spec.key)]
 pages = [
     st.Page(
         spec.path,
@@ -57,13 +73,12 @@ if navigation is alias:
     st.switch_page(pages[0], query_params=filters.link_items())
 spec = next(s for s, p in zip(specs, pages, strict=True) if p is navigation)
 
+signin.user_box(user)
 opts = None
 try:
-    filters.language_picker()
-    published = ui.published()
     if published.exists():
         info = ui.meta_info()
-        if meta_q.is_synthetic(info):
+        if synthetic:
             ui.synthetic_banner()
         opts = ui.options()
         if opts.quarters and spec.filters:

@@ -112,3 +112,62 @@ class Published:
                 self._con.close()
             self._con = None
             self._identity = None
+
+
+class Scoped:
+    """The published database as one user may see it: only the given countries.
+
+    Every relation of the published file's main schema is shadowed, on the query's own
+    cursor, by a temporary view of the same name: rows of the allowed countries where it
+    has a `country` column, the whole of a table listed in SHARED (what the file says about
+    itself), and nothing of any other table. The dashboard's SQL names relations without a
+    catalog (tests/dashboard/test_access.py checks), so it reads the views, whatever the
+    page asked for. Country codes are checked against the framework before they become
+    SQL text: views take no bound parameters.
+    """
+
+    SHARED = frozenset({"meta"})
+
+    def __init__(self, published: Published, countries: tuple[str, ...]):
+        from etl import framework
+
+        known = set(framework.load().country_codes)
+        if not countries or not set(countries) <= known:
+            raise ValueError(f"countries {countries!r} are not framework country codes")
+        self.published = published
+        self.countries = tuple(countries)
+        self.path = published.path
+
+    def exists(self) -> bool:
+        return self.published.exists()
+
+    def version(self) -> Identity | None:
+        return self.published.version()
+
+    def _shadow(self, cur: duckdb.DuckDBPyConnection) -> None:
+        catalog = cur.execute("SELECT current_database()").fetchone()[0]
+        relations = cur.execute(
+            "SELECT table_name, bool_or(column_name = 'country') FROM information_schema.columns "
+            "WHERE table_catalog = current_database() AND table_schema = 'main' GROUP BY table_name"
+        ).fetchall()
+        allowed = ", ".join(f"'{c}'" for c in self.countries)
+        for name, has_country in relations:
+            where = (
+                f"country IN ({allowed})"
+                if has_country
+                else ("true" if name in self.SHARED else "false")
+            )
+            source = '"{}".main."{}"'.format(catalog.replace('"', '""'), name.replace('"', '""'))
+            cur.execute(
+                f'CREATE TEMP VIEW "{name}" AS SELECT * FROM {source} WHERE {where}'  # noqa: S608
+            )
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.published.cursor() as cur:
+            self._shadow(cur)
+            yield cur
+
+    def query(self, sql: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        with self.cursor() as cur:
+            return cur.execute(sql, params or {}).df()

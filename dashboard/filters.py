@@ -49,7 +49,8 @@ ALL = ""
 def _choices(opts: Options, key: str, state: dict[str, Any]) -> list[str]:
     fw = framework.load()
     if key == "f_country":
-        return [ALL, *opts.countries]
+        # a user who may see one country has it chosen, with no "all countries" to pick
+        return list(opts.countries) if len(opts.countries) == 1 else [ALL, *opts.countries]
     if key == "f_provinces":
         return sorted(
             opts.provinces_of(state.get("f_country") or None),
@@ -74,7 +75,7 @@ def defaults(opts: Options) -> dict[str, Any]:
     quarters = quarters or [quarter_code(q) for q in opts.quarters]
     n = config.settings().default_quarters
     return {
-        "f_country": ALL,
+        "f_country": opts.countries[0] if len(opts.countries) == 1 else ALL,
         "f_provinces": [],
         "f_from": quarters[-n] if len(quarters) >= n else (quarters[0] if quarters else ALL),
         "f_to": quarters[-1] if quarters else ALL,

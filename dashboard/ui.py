@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, config, db, filters, i18n, tables
+from dashboard import charts, config, db, filters, i18n, signin, tables
 from dashboard.i18n import t
 from dashboard.queries import meta as meta_q
 from dashboard.queries.meta import Options
@@ -43,9 +43,16 @@ def published() -> db.Published:
     return _published(str(config.published_path()))
 
 
+def database() -> db.Published | db.Scoped:
+    """The published database as the signed-in user may see it (their countries only)."""
+    countries = signin.scope()
+    return db.Scoped(published(), countries) if countries else published()
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
-def _options(path: str, version: tuple) -> Options:
-    return meta_q.options(published())
+def _options(path: str, version: tuple, countries: tuple[str, ...] | None) -> Options:
+    pub = db.Scoped(published(), countries) if countries else published()
+    return meta_q.options(pub, countries)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -54,8 +61,9 @@ def _meta(path: str, version: tuple) -> dict[str, str]:
 
 
 def options() -> Options:
+    """The sidebar's choices, from the data the signed-in user may see."""
     pub = published()
-    return _options(str(pub.path), pub.version())
+    return _options(str(pub.path), pub.version(), signin.scope())
 
 
 def meta_info() -> dict[str, str]:
@@ -101,7 +109,7 @@ def run_page(
     if i18n.has(intro):
         st.caption(t(intro))
     try:
-        pub = published()
+        pub = database()
         if not pub.exists():
             if needs_data:
                 data_missing()

@@ -69,13 +69,14 @@ class Options:
         return self.provinces.get(country, ())
 
 
-def options(db: base.Database) -> Options:
-    """Quarters with data; the six countries (framework order); per country its provinces
-    (framework order) plus any code found only in the data (e.g. 'KH-UNK')."""
+def options(db: base.Database, scope: tuple[str, ...] | None = None) -> Options:
+    """Quarters with data; the six countries (framework order), or those of scope; per
+    country its provinces (framework order) plus any code found only in the data
+    (e.g. 'KH-UNK')."""
     fw = framework.load()
     df = base.run(db, "options", {})
     quarters = tuple(sorted({_as_date(q) for q in df["quarter"]} - {None}))
-    codes = tuple(countries(df["country"]))
+    codes = tuple(c for c in countries(df["country"]) if scope is None or c in scope)
     provinces: dict[str, tuple[str, ...]] = {}
     for country in codes:
         known = [p["code"] for p in fw.provinces if p["country"] == country]

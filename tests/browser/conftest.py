@@ -103,11 +103,13 @@ def warehouse_dir(pipeline) -> Path:
     return pipeline.warehouse_dir
 
 
-@pytest.fixture(scope="module")
-def server(warehouse_dir: Path, tmp_path_factory) -> Iterator[Server]:
+@contextlib.contextmanager
+def serve(warehouse_dir: Path, folder: Path, secrets: Path) -> Iterator[Server]:
+    """`streamlit run` on warehouse_dir's published file, with users from secrets only (a
+    developer's own .streamlit/secrets.toml is never read)."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    log_file = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_file = folder / "server.log"
     env = {
         **os.environ,
         "GMS_WAREHOUSE_DIR": str(warehouse_dir),
@@ -121,6 +123,7 @@ def server(warehouse_dir: Path, tmp_path_factory) -> Iterator[Server]:
         "--server.port", str(port),
         "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
+        "--secrets.files", str(secrets),
     ]  # fmt: skip
     with open(log_file, "wb") as out:
         process = subprocess.Popen(
@@ -141,6 +144,14 @@ def server(warehouse_dir: Path, tmp_path_factory) -> Iterator[Server]:
         _stop(process)
 
 
+@pytest.fixture(scope="module")
+def server(warehouse_dir: Path, tmp_path_factory) -> Iterator[Server]:
+    """No users set up: sign-in is off over the synthetic sample."""
+    folder = tmp_path_factory.mktemp("streamlit")
+    with serve(warehouse_dir, folder, folder / "no-secrets.toml") as running:
+        yield running
+
+
 # --- the browser --------------------------------------------------------------------------
 
 
@@ -152,7 +163,7 @@ class Browser:
 
 
 @pytest.fixture(scope="module")
-def browser(server: Server, tmp_path_factory) -> Iterator[Browser]:
+def browser(tmp_path_factory) -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()

@@ -259,10 +259,17 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, frames) -> Path:
 
 @pytest.fixture(scope="session", autouse=True)
 def _environment(warehouse: Path):
+    from streamlit import config as st_config
+
+    # a developer's own .streamlit/secrets.toml (users set up to try sign-in) must not turn
+    # these tests into sign-in pages: the app tests read secrets only from at.secrets
+    kept = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(warehouse / "no-secrets.toml")])
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GMS_WAREHOUSE_DIR", str(warehouse))
         mp.setenv("GMS_I18N_STRICT", "1")
         yield
+    st_config.set_option("secrets.files", kept)
 
 
 @pytest.fixture(scope="session")

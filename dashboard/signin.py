@@ -1,0 +1,97 @@
+"""Sign-in: the Streamlit side of dashboard/access.py.
+
+Only the signed-in user's name is kept in the session; their role and countries are read
+again from the secrets on every run, so removing a user or changing a role takes effect
+on their next click.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from dashboard import access, i18n
+from dashboard.i18n import t
+
+log = logging.getLogger(__name__)
+USER_KEY = "_signed_in_as"
+
+
+def _entries() -> dict[str, Any]:
+    """The [users] table of the secrets; {} when there is none (or no secrets file)."""
+    try:
+        found = st.secrets.get("users") or {}
+    except Exception:  # no secrets file at all: Streamlit raises rather than returning {}
+        return {}
+    return {str(name): dict(entry) for name, entry in found.items()}
+
+
+def current_user(synthetic: bool | None) -> access.User | None:
+    """The user of this session. None when nobody may see anything yet: the sign-in form or
+    a message saying why has been drawn, and the caller stops.
+
+    synthetic: whether the published data is synthetic (None when there is none yet)."""
+    entries = _entries()
+    try:
+        access.users(entries)  # a mistyped entry closes the dashboard with a plain message
+    except access.AccessConfigError as exc:
+        st.error(t("access.misconfigured", problem=str(exc)), icon=":material/lock:")
+        return None
+    if not entries:
+        if synthetic is False:
+            st.error(t("access.no_users"), icon=":material/lock:")
+            return None
+        st.sidebar.caption(t("access.open"))
+        return access.open_user()
+    name = st.session_state.get(USER_KEY)
+    if name in entries:
+        return access.make_user(name, entries[name])
+    st.session_state.pop(USER_KEY, None)
+    _form(entries)
+    return None
+
+
+def _form(entries: dict[str, Any]) -> None:
+    st.title(t("app.title"))
+    st.caption(t("access.intro"))
+    with st.form("sign_in"):
+        name = st.text_input(t("access.name"), key="sign_in_name")
+        password = st.text_input(t("access.password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("access.submit"))
+    if submitted:
+        user = access.sign_in(entries, name, password)
+        if user is None:
+            log.warning("failed sign-in for %r", name[:40])
+            st.error(t("access.wrong"), icon=":material/lock:")
+            return
+        st.session_state[USER_KEY] = user.name
+        st.rerun()
+
+
+def sign_out() -> None:
+    st.session_state.pop(USER_KEY, None)
+
+
+def scope() -> tuple[str, ...] | None:
+    """The countries the signed-in user may see; None for every country."""
+    entries = _entries()
+    if not entries:
+        return None  # sign-in is off, which app.py allows only over synthetic data
+    name = st.session_state.get(USER_KEY)
+    if name not in entries:
+        raise PermissionError("nobody is signed in")  # fail closed, never open
+    return access.make_user(name, entries[name]).scope
+
+
+def user_box(user: access.User) -> None:
+    """Who is signed in, their countries, and the sign-out button (sidebar)."""
+    if not user.name:
+        return
+    with st.sidebar:
+        st.caption(t("access.signed_in", name=user.name, role=t(f"access.role.{user.role.key}")))
+        if user.countries:
+            names = ", ".join(i18n.label("country", c) for c in user.countries)
+            st.caption(t("access.countries", countries=names))
+        st.button(t("access.sign_out"), on_click=sign_out, key="sign_out")

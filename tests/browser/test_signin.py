@@ -1,0 +1,91 @@
+"""Sign-in in a real browser: with users set up, a visitor sees the sign-in form and nothing
+else; a ministry user sees their own country only, and the menu offers only their role's
+pages. Screenshots: test-artifacts/screenshots/signin*.png.
+
+Run with `pytest tests/browser -m browser`.
+"""
+
+from __future__ import annotations
+
+import pytest
+import tomli_w
+
+from dashboard import access, i18n
+
+from .conftest import serve
+from .test_browser import Checkpoint, screenshot, wait_ready
+
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+
+PASSWORD = "browser-test-password"
+
+
+@pytest.fixture(scope="module")
+def server(warehouse_dir, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("streamlit-signin")
+    secrets = folder / "secrets.toml"
+    entry = {
+        "role": "ministry",
+        "countries": ["KH"],
+        "password_hash": access.hash_password(PASSWORD),
+    }
+    secrets.write_text(tomli_w.dumps({"users": {"sokha": entry}}), encoding="utf-8")
+    with serve(warehouse_dir, folder, secrets) as running:
+        yield running
+
+
+def sign_in_form(browser, server, path: str = ""):
+    page = browser.page
+    page.goto(f"{server.url}/{path}", wait_until="commit")
+    page.get_by_role("textbox", name=i18n.t("access.password"), exact=True).wait_for()
+    wait_ready(page)
+    return page
+
+
+def sign_in(page, name: str, password: str) -> None:
+    page.get_by_role("textbox", name=i18n.t("access.name"), exact=True).fill(name)
+    page.get_by_role("textbox", name=i18n.t("access.password"), exact=True).fill(password)
+    page.get_by_role("button", name=i18n.t("access.submit")).click()
+
+
+def test_nothing_shows_before_sign_in_and_a_wrong_password_is_refused(browser, server, screenshots):
+    checkpoint = Checkpoint(browser, server)
+    page = sign_in_form(browser, server)
+    screenshot(page, screenshots / "signin.png")
+    assert page.locator('[data-testid="stMetric"], [data-testid="stPlotlyChart"]').count() == 0
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
+
+    sign_in(page, "sokha", "not-the-password")
+    page.get_by_text(i18n.t("access.wrong")).wait_for()
+    wait_ready(page)
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    log = server.log_since(checkpoint.log_start)
+    assert "failed sign-in" in log and "not-the-password" not in log
+
+
+def test_a_ministry_user_sees_its_country_and_its_pages_only(browser, server, screenshots):
+    page = sign_in_form(browser, server)
+    sign_in(page, "sokha", PASSWORD)
+    page.locator('[data-testid="stMetric"]').first.wait_for()
+    wait_ready(page, 1)
+    checkpoint = Checkpoint(browser, server)  # the failed sign-in above is logged, on purpose
+    screenshot(page, screenshots / "signin_ministry.png")
+
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    country = sidebar.get_by_role("combobox", name=i18n.t("filters.country"), exact=True)
+    assert country.input_value() == i18n.label("country", "KH")
+    country.click()
+    options = page.get_by_role("option").all_inner_texts()
+    page.keyboard.press("Escape")
+    assert options == [i18n.label("country", "KH")], options
+
+    menu = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert i18n.t("page.budget.title") in menu
+    assert i18n.t("page.country_comparison.title") not in menu
+    assert i18n.t("page.data_quality.title") not in menu
+    assert "sokha" in sidebar.inner_text()
+
+    page.get_by_role("button", name=i18n.t("access.sign_out")).click()
+    page.get_by_role("textbox", name=i18n.t("access.password"), exact=True).wait_for()
+    assert page.locator('[data-testid="stMetric"]').count() == 0
+    checkpoint.assert_clean("the ministry user's session")

@@ -1,0 +1,246 @@
+"""Roles, users and sign-in: passwords are checked, each role opens only its pages, a user
+given countries sees only their data (cut beneath the pages), and real data stays closed
+until users are set up."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+from typer.testing import CliRunner
+
+from dashboard import access, config, db, users
+from dashboard.queries import base, caseload
+from dashboard.queries.selection import Selection
+from tests.dashboard.conftest import QUARTERS
+from tests.dashboard.test_pages import APP, assert_clean, metrics
+from tests.dashboard.test_queries import expected_kpis, label_count
+
+DEFAULT = Selection(q_from=QUARTERS[-4], q_to=QUARTERS[-1])
+PASSWORD = "a-long-password-1"
+
+
+@pytest.fixture(scope="module")
+def secrets() -> dict:
+    digest = access.hash_password(PASSWORD)
+    return {
+        "users": {
+            "sokha": {"role": "ministry", "countries": ["KH"], "password_hash": digest},
+            "dana": {"role": "donor", "countries": [], "password_hash": digest},
+            "sec": {"role": "secretariat", "password_hash": digest},
+        }
+    }
+
+
+# --- passwords and users ------------------------------------------------------------------
+
+
+def test_password_hash_verifies_only_the_same_password():
+    stored = access.hash_password(PASSWORD)
+    assert PASSWORD not in stored and stored.startswith("scrypt$")
+    assert access.verify_password(PASSWORD, stored)
+    assert not access.verify_password(PASSWORD + "x", stored)
+    assert not access.verify_password(PASSWORD, "scrypt$garbage")
+    assert not access.verify_password(PASSWORD, "")
+    assert access.hash_password(PASSWORD) != stored  # salted
+
+
+def test_sign_in_needs_the_right_name_and_password(secrets):
+    entries = secrets["users"]
+    user = access.sign_in(entries, " sokha ", PASSWORD)
+    assert user is not None and user.role.key == "ministry" and user.scope == ("KH",)
+    assert access.sign_in(entries, "sokha", "wrong-password") is None
+    assert access.sign_in(entries, "nobody", PASSWORD) is None
+    assert access.sign_in(entries, "dana", PASSWORD).scope is None  # donor: every country
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"role": "king", "password_hash": "scrypt$x"}, "role 'king' is not one of"),
+        ({"role": "ministry", "password_hash": "scrypt$x"}, "exactly one country"),
+        (
+            {"role": "ministry", "countries": ["KH", "LA"], "password_hash": "scrypt$x"},
+            "exactly one",
+        ),
+        (
+            {"role": "donor", "countries": ["XX"], "password_hash": "scrypt$x"},
+            "unknown countries XX",
+        ),
+        ({"role": "donor"}, "has no password_hash"),
+    ],
+)
+def test_a_wrong_user_entry_is_refused_with_what_to_fix(entry, message):
+    with pytest.raises(access.AccessConfigError, match=message):
+        access.make_user("someone", entry)
+
+
+def test_roles_name_known_pages_and_have_labels():
+    pages = [p.key for p in config.settings().pages]
+    roles = access.roles()
+    assert set(roles) == {"ministry", "secretariat", "donor", "data_team"}
+    assert roles["data_team"].pages == tuple(pages)
+    assert "budget" in roles["donor"].pages and "outcomes_by_province" not in roles["donor"].pages
+    assert "country_comparison" not in roles["ministry"].pages
+    assert roles["ministry"].one_country
+    for role in roles.values():
+        assert "methodology" in role.pages  # every reader may see how figures are made
+
+
+# --- the data cut beneath the pages -------------------------------------------------------
+
+
+def test_scoped_database_holds_only_the_users_countries(published):
+    scoped = db.Scoped(published, ("KH",))
+    tables = published.query(
+        "SELECT table_name, bool_or(column_name = 'country') AS has_country "
+        "FROM information_schema.columns WHERE table_schema = 'main' GROUP BY table_name"
+    )
+    assert len(tables) > 5
+    for name, has_country in zip(tables["table_name"], tables["has_country"], strict=True):
+        seen = scoped.query(f'SELECT * FROM "{name}"')  # noqa: S608
+        if has_country:
+            whole = published.query(f"SELECT count(*) AS n FROM \"{name}\" WHERE country = 'KH'")  # noqa: S608
+            assert len(seen) == whole["n"][0], name
+            assert set(seen["country"].dropna()) <= {"KH"}, name
+        elif name in db.Scoped.SHARED:
+            assert len(seen) == len(published.query(f'SELECT * FROM "{name}"')), name  # noqa: S608
+        else:
+            assert seen.empty, name  # e.g. the load log: other countries' agencies
+
+
+def test_a_query_without_a_country_filter_still_sees_one_country(published, frames):
+    # what a page that forgot the filter would ask: every country
+    shown = caseload.kpis(db.Scoped(published, ("KH",)), DEFAULT)
+    alone = caseload.kpis(published, DEFAULT.replace(country="KH"))
+    assert shown.equals(alone)
+    exp = expected_kpis(frames, DEFAULT.replace(country="KH"))
+    everyone = expected_kpis(frames, DEFAULT)
+    assert exp["active_cases"] < everyone["active_cases"]
+
+
+def test_scoped_database_refuses_codes_that_are_not_countries(published):
+    for bad in [(), ("KH') OR true --",), ("XX",)]:
+        with pytest.raises(ValueError):
+            db.Scoped(published, bad)
+
+
+def test_dashboard_sql_names_no_catalog_or_stored_table():
+    # the shadowing views replace main's relations; a catalog- or store-qualified name
+    # would read past them
+    for path in base.SQL_DIR.glob("*.sql"):
+        sql = base._strip_comments(path.read_text(encoding="utf-8")).lower()
+        assert not re.search(r"\b(published|store|main|temp)\s*\.", sql), path.name
+
+
+# --- the app ------------------------------------------------------------------------------
+
+
+def start(secrets: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    if secrets:
+        at.secrets["users"] = secrets["users"]
+    return at.run()
+
+
+def sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_with_users_nothing_shows_before_sign_in(secrets):
+    at = start(secrets)
+    assert_clean(at)
+    assert (
+        at.text_input(key="sign_in_password").proto.type
+        == at.text_input(key="sign_in_password").proto.PASSWORD
+    )
+    assert not at.metric and not at.dataframe and not at.selectbox
+    at = sign_in(at, "sokha", "not-the-password")
+    assert any("do not match" in e.value for e in at.error)
+    assert not at.metric
+
+
+def test_a_ministry_user_sees_its_country_only(secrets, frames):
+    at = sign_in(start(secrets), "sokha", PASSWORD)
+    assert_clean(at)
+    assert at.selectbox(key="f_country").options == ["Cambodia"]
+    exp = expected_kpis(frames, DEFAULT.replace(country="KH"))
+    assert metrics(at)["Active cases"][0] == label_count(exp["active_cases"])
+    assert any("sokha" in c.value and "ministry" in c.value for c in at.sidebar.caption)
+    # a page outside the role is not even registered with the router
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("../pages/country_comparison.py")
+    at.button(key="sign_out").click().run()
+    assert at.text_input(key="sign_in_password") is not None and not at.metric
+
+
+def test_a_donor_opens_the_budget_but_not_the_province_pages(secrets):
+    at = sign_in(start(secrets), "dana", PASSWORD)
+    assert_clean(at)
+    at.switch_page("../pages/budget.py").run()
+    assert_clean(at)
+    assert at.title[0].value == "Budget"
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("../pages/outcomes_by_province.py")
+
+
+def test_without_users_synthetic_data_is_open_and_real_data_closed(
+    tmp_path, monkeypatch, warehouse
+):
+    at = start()
+    assert_clean(at)
+    assert any("Sign-in is off" in c.value for c in at.sidebar.caption)
+    assert at.metric
+
+    real = tmp_path / "published.duckdb"
+    shutil.copy(warehouse / "published.duckdb", real)
+    with duckdb.connect(str(real)) as con:
+        con.execute("UPDATE meta SET value = 'false' WHERE key = 'synthetic'")
+    monkeypatch.setenv("GMS_WAREHOUSE_DIR", str(tmp_path))
+    at = start()
+    assert any("no users are set up" in e.value for e in at.error)
+    assert not at.metric and not at.selectbox
+
+
+def test_a_mistyped_user_closes_the_dashboard_with_a_plain_message(secrets):
+    broken = {
+        "users": {**secrets["users"], "eve": {"role": "ministry", "password_hash": "scrypt$x"}}
+    }
+    at = start(broken)
+    assert any("exactly one country" in e.value and "secrets.toml" in e.value for e in at.error)
+    assert not at.text_input
+
+
+# --- python -m dashboard.users ------------------------------------------------------------
+
+
+def test_users_command_adds_lists_and_removes(tmp_path: Path):
+    file = tmp_path / ".streamlit" / "secrets.toml"
+    run = CliRunner().invoke
+    args = ["--file", str(file), "--password-stdin"]
+    ok = run(
+        users.app,
+        ["add", "sokha", "--role", "ministry", "--country", "kh", *args],
+        input=PASSWORD + "\n",
+    )
+    assert ok.exit_code == 0, ok.output
+    entry = tomllib.loads(file.read_text())["users"]["sokha"]
+    assert entry["countries"] == ["KH"] and access.verify_password(PASSWORD, entry["password_hash"])
+    assert file.stat().st_mode & 0o077 == 0  # hashes readable by their owner only
+
+    refused = run(users.app, ["add", "x", "--role", "ministry", *args], input=PASSWORD + "\n")
+    assert refused.exit_code == 2 and "exactly one country" in refused.output
+    short = run(users.app, ["add", "x", "--role", "donor", *args], input="short\n")
+    assert short.exit_code == 2 and "at least 10 characters" in short.output
+
+    listed = run(users.app, ["list", "--file", str(file)])
+    assert "sokha\tministry\tKH" in listed.output and "scrypt" not in listed.output
+    assert run(users.app, ["remove", "sokha", "--file", str(file)]).exit_code == 0
+    assert tomllib.loads(file.read_text())["users"] == {}

@@ -7,7 +7,8 @@ Every query function passes its result through suppress() before returning it. T
 * a mean, share or median computed over fewer than k cases is suppressed (over 0 cases
   it is "no data", not suppressed);
 * a figure derived from suppressed figures (a change between two periods, a difference)
-  is suppressed too, so that it cannot give the hidden value back.
+  is suppressed too, so that it cannot give the hidden value back; so is a share whose
+  numerator count is shown hidden beside it (share x cases would give that count back).
 
 For every declared column `c` the result holds `c` as float with NaN where suppressed or
 undefined (charts: no bar, no point, no colour) and `c_label` with the text to show: the
@@ -43,10 +44,14 @@ class Count:
 
 @dataclass(frozen=True)
 class Mean:
-    """A mean, share, rate or median over `n` cases (n: a column of the same frame)."""
+    """A mean, share, rate or median over `n` cases (n: a column of the same frame).
+
+    part: for a share whose numerator count is a column of the same frame, that column;
+    the share is hidden whenever that count is."""
 
     n: str
     fmt: str = "{:.1f}"
+    part: str | None = None
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,10 @@ def suppress(
         elif isinstance(rule, Mean):
             n = pd.to_numeric(df[rule.n], errors="coerce").astype("float64")
             hide = (n > 0) & (n < k)
+            if rule.part is not None:
+                if rule.part not in hidden:
+                    raise ValueError(f"{col} is a share of {rule.part}, which has no count rule")
+                hide = hide | hidden[rule.part]
             undef = n.isna() | (n <= 0) | v.isna()
         elif isinstance(rule, Derived):
             hide = pd.Series(False, index=df.index)

@@ -71,7 +71,7 @@ def by_service(db: base.Database, sel: Selection) -> pd.DataFrame:
             "served_cases": Count(f("count")),
             "cost_per_case": Mean(n="served_cases", fmt=f("usd")),
             "reintegrated_cases": Count(f("count")),
-            "share_reintegrated": Mean(n="served_cases", fmt=f("share")),
+            "share_reintegrated": Mean(n="served_cases", fmt=f("share"), part="reintegrated_cases"),
             "cost_per_reintegrated": Mean(n="reintegrated_cases", fmt=f("usd")),
             "paired_cases": Count(f("count")),
             # case management has no primary outcome: its change is in composite index
@@ -170,7 +170,7 @@ def totals(db: base.Database, sel: Selection) -> pd.DataFrame:
         {
             "served_cases": Count(f("count")),
             "reintegrated_cases": Count(f("count")),
-            "share_reintegrated": Mean(n="served_cases", fmt=f("share")),
+            "share_reintegrated": Mean(n="served_cases", fmt=f("share"), part="reintegrated_cases"),
             "cost_usd": Amount(f("usd")),
             "cost_per_case": Mean(n="served_cases", fmt=f("usd")),
             "cost_per_reintegrated": Mean(n="reintegrated_cases", fmt=f("usd")),

@@ -566,3 +566,25 @@ def test_catalogue_values_are_not_cut_by_yaml_comments():
             continue
         value = line.split(":", 1)[1].strip()
         assert not (value and value[0] not in "\"'" and " #" in value), f"en.yaml:{number}"
+
+
+def test_budget_share_of_a_hidden_reintegrated_count_is_hidden():
+    """410 cases served, 3 reintegrated: "0%" (or 0.7%) beside 410 would give the 3 back."""
+
+    class OneRow:
+        def query(self, sql, params=None):
+            return pd.DataFrame(
+                {
+                    "served_cases": [410],
+                    "reintegrated_cases": [3],
+                    "share_reintegrated": [3 / 410],
+                    "cost_usd": [287_206.0],
+                    "cost_per_case": [287_206.0 / 410],
+                    "cost_per_reintegrated": [287_206.0 / 3],
+                }
+            )
+
+    row = budget.totals(OneRow(), Selection(q_from=QUARTERS[0], q_to=QUARTERS[-1])).iloc[0]
+    assert row["served_cases_label"] == "410" and row["reintegrated_cases_label"] == "<10"
+    assert row["share_reintegrated_label"] == "<10" and pd.isna(row["share_reintegrated"])
+    assert row["cost_per_reintegrated_label"] == "<10"

@@ -42,6 +42,20 @@ def test_share_over_enough_cases_is_shown_as_a_percentage():
     assert out["share_label"].tolist() == ["25%"]
 
 
+def test_a_share_of_a_hidden_count_is_hidden_too():
+    # 3 of 410: the share (0.7%) times the cases shown would give the hidden 3 back
+    df = pd.DataFrame({"n": [410, 410, 5], "part": [3, 0, 2], "share": [3 / 410, 0.0, 0.4]})
+    rules = {"n": Count(), "part": Count(), "share": Mean(n="n", fmt="{:.0%}", part="part")}
+    out = suppress.suppress(df, rules)
+    assert out["part_label"].tolist() == ["<10", "0", "<10"]
+    assert out["share_label"].tolist() == ["<10", "0%", "<10"]
+    assert out["share"].isna().tolist() == [True, False, True]
+    with pytest.raises(ValueError, match="a share of part"):
+        suppress.suppress(
+            df, {"n": Count(), "share": Mean(n="n", part="part")}, passthrough={"part"}
+        )
+
+
 def test_a_change_is_hidden_when_either_side_is_hidden():
     df = pd.DataFrame({"now": [25, 25, 4], "before": [7, 12, 30]})
     df["delta"] = df["now"] - df["before"]

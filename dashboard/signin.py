@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import access, i18n
+from dashboard import access, config, i18n
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,21 @@ def current_user(synthetic: bool | None) -> access.User | None:
     if name in entries:
         return access.make_user(name, entries[name])
     st.session_state.pop(USER_KEY, None)
-    _form(entries)
+    _gate(entries)
     return None
+
+
+def _gate(entries: dict[str, Any]) -> None:
+    """The sign-in form, served at every page's link: a bookmarked or shared link to a page
+    keeps its path (and parameters) through sign-in and opens that page afterwards, if the
+    user's role has it."""
+    specs = config.settings().pages
+    paths = ["", *(spec.key for spec in specs)]  # "/" and each page, the first one's too
+    pages = [
+        st.Page(lambda: _form(entries), title=t("access.title"), url_path=path, default=not path)
+        for path in paths
+    ]
+    st.navigation(pages, position="hidden").run()
 
 
 def _form(entries: dict[str, Any]) -> None:

@@ -89,3 +89,12 @@ def test_a_ministry_user_sees_its_country_and_its_pages_only(browser, server, sc
     page.get_by_role("textbox", name=i18n.t("access.password"), exact=True).wait_for()
     assert page.locator('[data-testid="stMetric"]').count() == 0
     checkpoint.assert_clean("the ministry user's session")
+
+
+def test_a_link_to_a_page_opens_that_page_after_sign_in(browser, server):
+    page = sign_in_form(browser, server, "budget?country=KH")
+    sign_in(page, "sokha", PASSWORD)
+    page.locator('[data-testid="stMetric"]').first.wait_for()
+    wait_ready(page, 1)
+    assert page.evaluate("location.pathname") == "/budget"
+    assert page.locator("h1").first.inner_text().strip() == i18n.t("page.budget.title")

@@ -26,6 +26,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from etl import framework
+
 Identity = tuple[int, int, int, int]
 
 
@@ -129,8 +131,6 @@ class Scoped:
     SHARED = frozenset({"meta"})
 
     def __init__(self, published: Published, countries: tuple[str, ...]):
-        from etl import framework
-
         known = set(framework.load().country_codes)
         if not countries or not set(countries) <= known:
             raise ValueError(f"countries {countries!r} are not framework country codes")

@@ -35,7 +35,7 @@ def current_user(synthetic: bool | None) -> access.User | None:
     synthetic: whether the published data is synthetic (None when there is none yet)."""
     entries = _entries()
     try:
-        access.users(entries)  # a mistyped entry closes the dashboard with a plain message
+        known = access.users(entries)  # a mistyped entry closes the dashboard, saying which
     except access.AccessConfigError as exc:
         st.error(t("access.misconfigured", problem=str(exc)), icon=":material/lock:")
         return None
@@ -46,8 +46,8 @@ def current_user(synthetic: bool | None) -> access.User | None:
         st.sidebar.caption(t("access.open"))
         return access.open_user()
     name = st.session_state.get(USER_KEY)
-    if name in entries:
-        return access.make_user(name, entries[name])
+    if name in known:
+        return known[name]
     st.session_state.pop(USER_KEY, None)
     _gate(entries)
     return None

@@ -8,6 +8,7 @@ on their next click.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -20,10 +21,19 @@ USER_KEY = "_signed_in_as"
 
 
 def _entries() -> dict[str, Any]:
-    """The [users] table of the secrets; {} when there is none (or no secrets file)."""
+    """The [users] table of the secrets; {} when there is no secrets file or no such table.
+
+    Raises AccessConfigError when a secrets file exists but cannot be read: a broken file
+    must close the dashboard, not open it as if no users were set up."""
     try:
         found = st.secrets.get("users") or {}
-    except Exception:  # no secrets file at all: Streamlit raises rather than returning {}
+    except Exception as exc:  # Streamlit raises both for no file and for a broken one
+        files = [Path(p) for p in st.get_option("secrets.files")]
+        broken = [str(p) for p in files if p.is_file()]
+        if broken:
+            raise access.AccessConfigError(
+                f"{', '.join(broken)} could not be read ({exc})"
+            ) from exc
         return {}
     return {str(name): dict(entry) for name, entry in found.items()}
 
@@ -33,8 +43,8 @@ def current_user(synthetic: bool | None) -> access.User | None:
     a message saying why has been drawn, and the caller stops.
 
     synthetic: whether the published data is synthetic (None when there is none yet)."""
-    entries = _entries()
     try:
+        entries = _entries()
         known = access.users(entries)  # a mistyped entry closes the dashboard, saying which
     except access.AccessConfigError as exc:
         st.error(t("access.misconfigured", problem=str(exc)), icon=":material/lock:")

@@ -218,6 +218,21 @@ def test_a_mistyped_user_closes_the_dashboard_with_a_plain_message(secrets):
     assert not at.text_input
 
 
+def test_a_broken_secrets_file_closes_the_dashboard(tmp_path):
+    from streamlit import config as st_config
+
+    broken = tmp_path / "secrets.toml"
+    broken.write_text('[users.sokha]\nrole = "ministry\n', encoding="utf-8")  # unclosed quote
+    kept = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(broken)])
+    try:
+        at = start()
+    finally:
+        st_config.set_option("secrets.files", kept)
+    assert any("could not be read" in e.value and "secrets.toml" in e.value for e in at.error)
+    assert not at.metric and not at.text_input
+
+
 # --- python -m dashboard.users ------------------------------------------------------------
 
 
@@ -244,3 +259,15 @@ def test_users_command_adds_lists_and_removes(tmp_path: Path):
     assert "sokha\tministry\tKH" in listed.output and "scrypt" not in listed.output
     assert run(users.app, ["remove", "sokha", "--file", str(file)]).exit_code == 0
     assert tomllib.loads(file.read_text())["users"] == {}
+
+
+def test_users_command_refuses_a_broken_secrets_file(tmp_path: Path):
+    file = tmp_path / "secrets.toml"
+    file.write_text("[users\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        users.app,
+        ["add", "dana", "--role", "donor", "--file", str(file), "--password-stdin"],
+        input=PASSWORD + "\n",
+    )
+    assert result.exit_code == 2 and "is not valid TOML" in result.output
+    assert file.read_text(encoding="utf-8") == "[users\n"  # left as it was

@@ -1,12 +1,12 @@
-"""The framework (data/reference/framework.yaml) as tables of text for the Methodology
-page. Reference text only: no figure from the data passes here. Nothing here imports
-streamlit."""
+"""The framework (data/reference/framework.yaml) and the roles (dashboard.yaml) as tables of
+text for the Methodology page. Reference text only: no figure from the data passes here.
+Nothing here imports streamlit."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import access, i18n
 from dashboard.i18n import t
 from etl import framework
 
@@ -114,3 +114,25 @@ def age_bands() -> pd.DataFrame:
 def code_list(kind: str, list_name: str) -> pd.DataFrame:
     fw = framework.load()
     return _text([{t("col.category"): i18n.label(kind, e["key"])} for e in fw.code_list(list_name)])
+
+
+def _sentence(label: str) -> str:
+    return label[:1].upper() + label[1:]  # "COMMIT secretariat" keeps its capitals
+
+
+def roles() -> pd.DataFrame:
+    """The roles of data/reference/dashboard.yaml (access.roles): their pages and countries."""
+    return _text(
+        [
+            {
+                t("method.col.role"): _sentence(t(f"access.role.{role.key}")),
+                t("method.col.pages"): ", ".join(t(f"page.{p}.title") for p in role.pages),
+                t("method.col.countries"): t(
+                    "method.access.one_country"
+                    if role.one_country
+                    else "method.access.every_country"
+                ),
+            }
+            for role in access.roles().values()
+        ]
+    )

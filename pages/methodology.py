@@ -55,6 +55,8 @@ def body(ctx: ui.PageContext) -> None:
         st.markdown(t(f"method.figures.{key}", threshold=fw.achieved_threshold, k=k))
 
     ui.section(t("method.suppression.title"), t("method.suppression.text", k=k))
+    ui.section(t("method.access.title"), t("method.access.text"))
+    ui.reference_table(reference.roles())
 
     ui.section(t("method.services.title"), t("method.services.text"))
     for label, description, judged, barriers in reference.service_areas():

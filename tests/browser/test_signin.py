@@ -87,7 +87,9 @@ def test_a_ministry_user_sees_its_country_and_its_pages_only(browser, server, sc
 
     page.get_by_role("button", name=i18n.t("access.sign_out")).click()
     page.get_by_role("textbox", name=i18n.t("access.password"), exact=True).wait_for()
+    wait_ready(page)  # the run has finished: what the page shows now is all it shows
     assert page.locator('[data-testid="stMetric"]').count() == 0
+    assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     checkpoint.assert_clean("the ministry user's session")
 
 

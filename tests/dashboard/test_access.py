@@ -271,3 +271,14 @@ def test_users_command_refuses_a_broken_secrets_file(tmp_path: Path):
     )
     assert result.exit_code == 2 and "is not valid TOML" in result.output
     assert file.read_text(encoding="utf-8") == "[users\n"  # left as it was
+
+
+def test_methodology_says_who_sees_what():
+    at = start()
+    at.switch_page("../pages/methodology.py").run()
+    assert_clean(at)
+    roles = next(t.value for t in at.table if "Role" in t.value.columns).set_index("Role")
+    assert roles.loc["Ministry", "Countries"] == "its own country only"
+    assert "Country comparison" not in roles.loc["Ministry", "Pages"]
+    assert roles.loc["Donor", "Pages"] == "Overview, Budget, Methodology"
+    assert "COMMIT secretariat" in roles.index

@@ -1,7 +1,7 @@
 """The dashboard's entry point and router: `streamlit run dashboard/app.py` (make run).
 
 Every run: choose the language, sign the user in (dashboard/signin.py; sign-in is off only
-while the published data is synthetic and no users are set up), register the pages of
+while no users are set up and no real agency's case data is published), register the pages of
 data/reference/dashboard.yaml that the user's role may open (pages/<key>.py), show the
 synthetic-data banner when the published data is synthetic, draw the shared sidebar
 filters (on the pages that use them), run the chosen page, then write the filters into
@@ -41,14 +41,15 @@ st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wi
 try:
     filters.language_picker()
     published = ui.published()
-    # sign-in may be off only over synthetic data (None: nothing published yet)
-    synthetic = meta_q.is_synthetic(ui.meta_info()) if published.exists() else None
+    info = ui.meta_info() if published.exists() else {}
+    synthetic = meta_q.is_synthetic(info)
+    real = bool(info) and meta_q.has_real_case_data(info)  # nothing published: nothing to hide
 except Exception:  # without knowing what the file holds, show nothing
     log.exception("published database unreadable")
     st.error(t("error.unreadable"), icon=":material/error:")
     st.stop()
 
-user = signin.current_user(synthetic)
+user = signin.current_user(real_data=real)
 if user is None:  # the sign-in form, or a message saying why the dashboard is closed
     st.stop()
 
@@ -77,9 +78,8 @@ signin.user_box(user)
 opts = None
 try:
     if published.exists():
-        info = ui.meta_info()
         if synthetic:
-            ui.synthetic_banner()
+            ui.synthetic_banner(mixed=real)
         opts = ui.options()
         if opts.quarters and spec.filters:
             filters.sidebar(opts)

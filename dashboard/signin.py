@@ -38,11 +38,12 @@ def _entries() -> dict[str, Any]:
     return {str(name): dict(entry) for name, entry in found.items()}
 
 
-def current_user(synthetic: bool | None) -> access.User | None:
+def current_user(*, real_data: bool) -> access.User | None:
     """The user of this session. None when nobody may see anything yet: the sign-in form or
     a message saying why has been drawn, and the caller stops.
 
-    synthetic: whether the published data is synthetic (None when there is none yet)."""
+    real_data: whether the published data holds any real agency's case data; without users,
+    the dashboard is open only when it does not."""
     try:
         entries = _entries()
         known = access.users(entries)  # a mistyped entry closes the dashboard, saying which
@@ -50,7 +51,7 @@ def current_user(synthetic: bool | None) -> access.User | None:
         st.error(t("access.misconfigured", problem=str(exc)), icon=":material/lock:")
         return None
     if not entries:
-        if synthetic is False:
+        if real_data:
             st.error(t("access.no_users"), icon=":material/lock:")
             return None
         st.sidebar.caption(t("access.open"))

@@ -78,8 +78,9 @@ def data_missing() -> None:
     st.info(t("data.missing", path=str(config.published_path())), icon=":material/info:")
 
 
-def synthetic_banner() -> None:
-    st.warning(t("banner.synthetic"), icon=":material/science:")
+def synthetic_banner(*, mixed: bool = False) -> None:
+    """mixed: real agencies' data is published beside the synthetic sample."""
+    st.warning(t("banner.mixed" if mixed else "banner.synthetic"), icon=":material/science:")
 
 
 # --- pages --------------------------------------------------------------------------------

@@ -219,7 +219,11 @@ def _build(
 
 
 def _carry_forward(
-    con: duckdb.DuckDBPyConnection, step: str, query: str, bound: dict, framework: fw.Framework,
+    con: duckdb.DuckDBPyConnection,
+    step: str,
+    query: str,
+    bound: dict,
+    framework: fw.Framework,
     params: dict,
 ) -> None:
     """CREATE TEMP TABLE step from its SQL's rows (case, date, packed scores) plus what each
@@ -233,13 +237,16 @@ def _carry_forward(
         con.execute("SET preserve_insertion_order = false")
     case_ids, dates = rows.column("case_id").to_numpy(), rows.column("assessed_on").to_numpy()
     if len(case_ids) > 1 and not np.all(
-        (case_ids[1:] > case_ids[:-1]) | ((case_ids[1:] == case_ids[:-1]) & (dates[1:] > dates[:-1]))
+        (case_ids[1:] > case_ids[:-1])
+        | ((case_ids[1:] == case_ids[:-1]) & (dates[1:] > dates[:-1]))
     ):
         raise RuntimeError(f"{step}: rows are not in case and date order")
     words = rows.column("scores").to_numpy()
     start = carry_forward.group_starts(case_ids)
     whole = carry_forward.Assessments(len(words))
-    by_dimension = [carry_forward.unpack(words, slot) for slot in range(len(framework.outcome_keys))]
+    by_dimension = [
+        carry_forward.unpack(words, slot) for slot in range(len(framework.outcome_keys))
+    ]
     for scores in by_dimension:
         whole.add(scores)
     # numpy leaves the GIL while it works through whole arrays: one dimension per thread
@@ -262,15 +269,24 @@ def _carry_forward(
         table = table.append_column(name, pa.array(values, from_pandas=True))  # NaN mean -> NULL
     # as the SQL of the scale defines them; 0 stands for NULL in the codes (no snapshot yet,
     # not scored that day)
-    select = ", ".join([
-        "case_id", "assessed_on", "quarter", "n_scores::UTINYINT AS n_scores",
-        "CASE WHEN n_scores > 0 THEN lowest >= $threshold END AS reintegrated",
-        f"{_COMPOSITE.format(mean='mean')} AS composite",
-        "assessment_no",
-        "CASE WHEN n_scores > 0 THEN first_lowest >= $threshold END AS first_reintegrated",
-        f"{_COMPOSITE.format(mean='first_mean')} AS first_composite",
-        *(f'nullif("{name}", 0) AS "{name}"' for name in columns if name.startswith(("snap__", "flow__"))),
-    ])
+    select = ", ".join(
+        [
+            "case_id",
+            "assessed_on",
+            "quarter",
+            "n_scores::UTINYINT AS n_scores",
+            "CASE WHEN n_scores > 0 THEN lowest >= $threshold END AS reintegrated",
+            f"{_COMPOSITE.format(mean='mean')} AS composite",
+            "assessment_no",
+            "CASE WHEN n_scores > 0 THEN first_lowest >= $threshold END AS first_reintegrated",
+            f"{_COMPOSITE.format(mean='first_mean')} AS first_composite",
+            *(
+                f'nullif("{name}", 0) AS "{name}"'
+                for name in columns
+                if name.startswith(("snap__", "flow__"))
+            ),
+        ]
+    )
     con.register("_carried", table)
     try:
         scale = {name: params[name] for name in ("threshold", "score_min", "score_max", "scale_to")}
@@ -400,13 +416,19 @@ def _check(con: duckdb.DuckDBPyConnection, step: str, framework: fw.Framework) -
 
 
 def _write_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, framework: fw.Framework) -> None:
-    synthetic, n_loads = con.execute(
-        "SELECT coalesce(bool_or(synthetic), false), count(*) FROM wh.loads"
+    # real case data: a file of cases, assessments, services or barriers from an agency whose
+    # code is not SYN- (budgets name no agency, so they cannot be told apart); the dashboard
+    # opens without sign-in only while there is none
+    synthetic, real, n_loads = con.execute(
+        "SELECT coalesce(bool_or(synthetic), false), "
+        "coalesce(bool_or(NOT synthetic AND coalesce(agencies, '') <> ''), false), count(*) "
+        "FROM wh.loads"
     ).fetchone()
     rows = [
         ("published_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")),
         ("as_of", as_of.isoformat()),
         ("synthetic", "true" if synthetic else "false"),
+        ("real_case_data", "true" if real else "false"),
         ("framework_version", str(framework.data.get("version", ""))),
         ("achieved_threshold", str(framework.achieved_threshold)),
         ("warehouse_loads", str(n_loads)),

@@ -21,6 +21,15 @@ def is_synthetic(info: dict[str, str]) -> bool:
     return info.get("synthetic", "").strip().lower() == "true"
 
 
+def has_real_case_data(info: dict[str, str]) -> bool:
+    """Whether any case-level file came from a real agency (a file published before this
+    key existed: whenever it is not marked synthetic)."""
+    value = info.get("real_case_data")
+    if value is None:
+        return not is_synthetic(info)
+    return value.strip().lower() != "false"
+
+
 def timestamp_label(value: object) -> str | None:
     """'2025-06-30 14:05 UTC' for a timestamp with a time zone (converted to UTC);
     '2025-06-30 14:05 (server time)' for one without (the ETL records the local time of

@@ -134,4 +134,5 @@ CREATE TABLE quarantine_summary (   -- counts only: no raw value, no row number
 
 CREATE TABLE meta (key VARCHAR, value VARCHAR);
 -- keys: published_at (ISO timestamp), as_of (ISO date), synthetic ('true' when any loaded
--- row came from a SYN- agency), framework_version, achieved_threshold, warehouse_loads
+-- row came from a SYN- agency), real_case_data ('true' when any case-level file came from
+-- another agency), framework_version, achieved_threshold, warehouse_loads

@@ -204,6 +204,7 @@ def build_frames() -> dict[str, pd.DataFrame]:
             ("published_at", "2025-07-01T08:00:00"),
             ("as_of", "2025-06-30"),
             ("synthetic", "true"),
+            ("real_case_data", "false"),
             ("framework_version", "1"),
             ("achieved_threshold", "3"),
             ("warehouse_loads", "3"),

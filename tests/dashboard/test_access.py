@@ -191,22 +191,45 @@ def test_a_donor_opens_the_budget_but_not_the_province_pages(secrets):
         at.switch_page("../pages/outcomes_by_province.py")
 
 
-def test_without_users_synthetic_data_is_open_and_real_data_closed(
-    tmp_path, monkeypatch, warehouse
-):
+def _published_copy(folder: Path, warehouse: Path, **meta: str) -> None:
+    real = folder / "published.duckdb"
+    shutil.copy(warehouse / "published.duckdb", real)
+    with duckdb.connect(str(real)) as con:
+        for key, value in meta.items():
+            con.execute("UPDATE meta SET value = $v WHERE key = $k", {"k": key, "v": value})
+
+
+def test_without_users_synthetic_data_is_open(warehouse):
     at = start()
     assert_clean(at)
     assert any("Sign-in is off" in c.value for c in at.sidebar.caption)
+    assert any("Synthetic data:" in w.value for w in at.warning)
     assert at.metric
 
-    real = tmp_path / "published.duckdb"
-    shutil.copy(warehouse / "published.duckdb", real)
-    with duckdb.connect(str(real)) as con:
-        con.execute("UPDATE meta SET value = 'false' WHERE key = 'synthetic'")
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        {"synthetic": "false", "real_case_data": "true"},
+        # real agencies' files loaded on top of the sample: still real data
+        {"synthetic": "true", "real_case_data": "true"},
+    ],
+)
+def test_without_users_real_data_stays_closed(tmp_path, monkeypatch, warehouse, meta):
+    _published_copy(tmp_path, warehouse, **meta)
     monkeypatch.setenv("GMS_WAREHOUSE_DIR", str(tmp_path))
     at = start()
     assert any("no users are set up" in e.value for e in at.error)
     assert not at.metric and not at.selectbox
+
+
+def test_mixed_data_says_so_once_signed_in(tmp_path, monkeypatch, warehouse, secrets):
+    _published_copy(tmp_path, warehouse, synthetic="true", real_case_data="true")
+    monkeypatch.setenv("GMS_WAREHOUSE_DIR", str(tmp_path))
+    at = sign_in(start(secrets), "sec", PASSWORD)
+    assert_clean(at)
+    assert any("Synthetic and real data mixed" in w.value for w in at.warning)
+    assert at.metric
 
 
 def test_a_mistyped_user_closes_the_dashboard_with_a_plain_message(secrets):

@@ -137,8 +137,8 @@ def build_tiny_warehouse(warehouse_dir: Path) -> Path:
                     3,
                     True,
                 ),
-                (3, "services.csv", "c" * 64, "services", "SYN-A,SYN-B", loaded, 11, 11, 0, False),
-                (4, "barriers.csv", "d" * 64, "barriers", "SYN-A,SYN-B", loaded, 5, 5, 0, False),
+                (3, "services.csv", "c" * 64, "services", "SYN-A,SYN-B", loaded, 11, 11, 0, True),
+                (4, "barriers.csv", "d" * 64, "barriers", "SYN-A,SYN-B", loaded, 5, 5, 0, True),
                 (5, "budgets.csv", "e" * 64, "budgets", None, loaded, 4, 4, 0, False),
             ],
         )

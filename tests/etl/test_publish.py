@@ -174,12 +174,14 @@ def test_meta(db):
         "published_at",
         "as_of",
         "synthetic",
+        "real_case_data",
         "framework_version",
         "achieved_threshold",
         "warehouse_loads",
     }
     assert meta["as_of"] == "2024-06-30"
     assert meta["synthetic"] == "true"
+    assert meta["real_case_data"] == "false"
     assert meta["framework_version"] == "1"
     assert meta["achieved_threshold"] == "3"
     assert meta["warehouse_loads"] == "5"
@@ -624,9 +626,10 @@ def test_an_empty_warehouse_publishes_empty_marts(tmp_path):
         tables = main_tables(con)
         assert tables == sorted(contract_tables())
         for table in tables:
-            expected = 6 if table == "meta" else 0
+            expected = 7 if table == "meta" else 0
             assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == expected, table
-        assert dict(con.execute("SELECT * FROM meta").fetchall())["synthetic"] == "false"
+        meta = dict(con.execute("SELECT * FROM meta").fetchall())
+        assert meta["synthetic"] == "false" and meta["real_case_data"] == "false"
     finally:
         con.close()
 
@@ -647,3 +650,28 @@ def test_publish_waits_for_the_warehouse_lock_unless_told_it_is_held(warehouse, 
         pub.publish(copy, as_of=TINY_AS_OF, locked=True)  # the lock holder may publish
     worker.join(30)
     assert done.is_set()
+
+
+def test_meta_says_when_a_real_agency_s_case_data_is_published(tmp_path):
+    """A case-level file from an agency not coded SYN- is real case data (the dashboard stays
+    closed without users); a budgets file names no agency and cannot say."""
+    folder = tmp_path / "wh"
+    db = build_tiny_warehouse(folder)
+
+    def meta() -> dict[str, str]:
+        with duckdb.connect(str(pub.publish(folder, as_of=TINY_AS_OF)), read_only=True) as con:
+            return dict(con.execute("SELECT * FROM meta").fetchall())
+
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "INSERT INTO loads SELECT 90, 'budgets.csv', NULL, repeat('e', 64), 'budgets', '', "
+            "loaded_at, 1, 1, 0, 0, 'loaded', false, NULL FROM loads WHERE load_id = 1"
+        )
+    assert meta()["real_case_data"] == "false"
+    with duckdb.connect(str(db)) as con:
+        con.execute(
+            "INSERT INTO loads SELECT 91, 'cases_kh.csv', NULL, repeat('f', 64), 'cases', 'KH-A', "
+            "loaded_at, 1, 1, 0, 0, 'loaded', false, NULL FROM loads WHERE load_id = 1"
+        )
+    got = meta()
+    assert got["real_case_data"] == "true" and got["synthetic"] == "true"  # mixed

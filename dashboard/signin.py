@@ -18,6 +18,7 @@ from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 USER_KEY = "_signed_in_as"
+_RUN_USER = "_user_this_run"  # the User current_user() resolved in this run
 
 
 def _entries() -> dict[str, Any]:
@@ -44,6 +45,13 @@ def current_user(*, real_data: bool) -> access.User | None:
 
     real_data: whether the published data holds any real agency's case data; without users,
     the dashboard is open only when it does not."""
+    st.session_state[_RUN_USER] = None  # stays None if the form reruns or stops the script
+    user = _resolve(real_data)
+    st.session_state[_RUN_USER] = user
+    return user
+
+
+def _resolve(real_data: bool) -> access.User | None:
     try:
         entries = _entries()
         known = access.users(entries)  # a mistyped entry closes the dashboard, saying which
@@ -99,14 +107,12 @@ def sign_out() -> None:
 
 
 def scope() -> tuple[str, ...] | None:
-    """The countries the signed-in user may see; None for every country."""
-    entries = _entries()
-    if not entries:
-        return None  # sign-in is off, which app.py allows only over synthetic data
-    name = st.session_state.get(USER_KEY)
-    if name not in entries:
+    """The countries this run's user may see (None for every country), as current_user()
+    resolved them at the start of the run."""
+    user = st.session_state.get(_RUN_USER)
+    if user is None:
         raise PermissionError("nobody is signed in")  # fail closed, never open
-    return access.make_user(name, entries[name]).scope
+    return user.scope
 
 
 def user_box(user: access.User) -> None:

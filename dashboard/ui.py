@@ -43,16 +43,18 @@ def published() -> db.Published:
     return _published(str(config.published_path()))
 
 
+def _cut(countries: tuple[str, ...] | None) -> db.Published | db.Scoped:
+    return db.Scoped(published(), countries) if countries else published()
+
+
 def database() -> db.Published | db.Scoped:
     """The published database as the signed-in user may see it (their countries only)."""
-    countries = signin.scope()
-    return db.Scoped(published(), countries) if countries else published()
+    return _cut(signin.scope())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _options(path: str, version: tuple, countries: tuple[str, ...] | None) -> Options:
-    pub = db.Scoped(published(), countries) if countries else published()
-    return meta_q.options(pub, countries)
+    return meta_q.options(_cut(countries), countries)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

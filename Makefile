@@ -31,8 +31,7 @@ publish: install
 run: load
 	$(PY) -m streamlit run dashboard/app.py
 
-test: install
-	$(PY) -m ruff check .
+test: lint
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 lint: install
@@ -47,7 +46,7 @@ bench: install
 	$(PY) -m etl bench
 
 geo: install
-	$(PY) -m etl.geo_build
+	$(PY) -m etl.maps
 
 clean:
 	rm -rf $(SAMPLE) $(WAREHOUSE) test-artifacts

@@ -22,7 +22,7 @@ from functools import cache
 from typing import Any
 
 from dashboard import config
-from etl import framework
+from reference import framework
 
 # scrypt cost: about 25 ms per check on this machine, 16 MiB of memory
 _N, _R, _P = 2**14, 8, 1

@@ -21,9 +21,9 @@ import logging
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
-    sys.path.insert(0, str(ROOT))
+_PROJECT = str(Path(__file__).resolve().parent.parent)
+if _PROJECT not in sys.path:  # `streamlit run dashboard/app.py` puts only dashboard/ on the path
+    sys.path.insert(0, _PROJECT)
 
 import streamlit as st  # noqa: E402
 

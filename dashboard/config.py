@@ -15,11 +15,10 @@ from typing import Any
 
 import yaml
 
-from etl import framework, paths
+from reference import paths
 
-ROOT = Path(__file__).resolve().parent.parent
-CONFIG_FILE = ROOT / "data" / "reference" / "dashboard.yaml"
-PAGES_DIR = ROOT / "pages"
+CONFIG_FILE = paths.DASHBOARD_FILE
+PAGES_DIR = paths.ROOT / "pages"
 
 
 @dataclass(frozen=True)
@@ -88,15 +87,6 @@ def settings() -> Settings:
     return _load(str(config_file()))
 
 
-def fw() -> framework.Framework:
-    return framework.load()
-
-
-def warehouse_dir() -> Path:
-    """Read at call time, so a test (or a user) can point the dashboard elsewhere."""
-    override = os.environ.get("GMS_WAREHOUSE_DIR")
-    return Path(override) if override else Path(paths.WAREHOUSE_DIR)
-
-
 def published_path() -> Path:
-    return paths.published_db(warehouse_dir())
+    """Read at call time, so a test (or a user) can point the dashboard elsewhere."""
+    return paths.published_db(paths.warehouse_dir())

@@ -26,7 +26,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from etl import framework
+from reference import framework
 
 Identity = tuple[int, int, int, int]
 

@@ -25,7 +25,7 @@ from dashboard.queries.selection import (
     parse_quarter_code,
     quarter_code,
 )
-from etl import framework
+from reference import framework
 
 # session key -> link parameter
 KEYS = {

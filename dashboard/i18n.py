@@ -23,7 +23,7 @@ from typing import Any
 
 import yaml
 
-from etl import framework
+from reference import framework
 
 LOCALES_DIR = Path(__file__).resolve().parent / "locales"
 FALLBACK = "en"

@@ -4,7 +4,7 @@ The maps are plain plotly scatter traces on cartesian axes: every province is on
 polygon trace (fill='toself', parts and holes separated by gaps), so nothing is fetched
 from a CDN (px.choropleth's geo subplot downloads a world basemap and renders blank
 offline; mapbox/maplibre maps need tile servers). Polygons come from
-data/geo/gms_admin1.geojson, built by ``python -m etl.geo_build``.
+data/geo/gms_admin1.geojson, built by ``python -m etl.maps``.
 
 This module must not import streamlit: the caller translates every label it passes in.
 """
@@ -26,9 +26,10 @@ from plotly.colors import sample_colorscale
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.ops import polylabel
 
-from etl import framework as fw
+from reference import framework as fw
+from reference import paths
 
-SHAPES_FILE = fw.ROOT / "data" / "geo" / "gms_admin1.geojson"
+SHAPES_FILE = paths.MAP_FILE
 
 N_CLASSES = 5
 MISSING_COLOR = "#d9d9d9"  # light grey: suppressed or no data

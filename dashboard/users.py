@@ -16,9 +16,10 @@ from typing import Annotated
 import tomli_w
 import typer
 
-from dashboard import access, config
+from dashboard import access
+from reference import paths
 
-SECRETS = config.ROOT / ".streamlit" / "secrets.toml"
+SECRETS = paths.ROOT / ".streamlit" / "secrets.toml"
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help=__doc__.split("\n")[0])
 FileOption = Annotated[Path, typer.Option("--file", help="The secrets file.")]

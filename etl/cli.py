@@ -1,4 +1,4 @@
-"""Command line: python -m etl {sample,load,publish,bench}.
+"""Command line: python -m etl {sample,load,quarantine,publish,bench}.
 
 Each command imports its module lazily so `python -m etl --help` stays instant.
 """
@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from etl import paths
+from reference import paths
+
+WAREHOUSE_DIR = paths.warehouse_dir()  # $GMS_WAREHOUSE_DIR or data/warehouse/
 
 app = typer.Typer(
     add_completion=False,
@@ -25,9 +27,12 @@ app = typer.Typer(
 def sample(
     out: Annotated[Path, typer.Option(help="Folder to write the submission files into.")],
     cases: Annotated[int, typer.Option(help="Number of cases to generate.")] = 20_000,
-    seed: Annotated[int, typer.Option(help="Random seed: same seed and --as-of, same files.")] = 2017,
+    seed: Annotated[
+        int, typer.Option(help="Random seed: same seed and --as-of, same files.")
+    ] = 2017,
     as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Last date in the data (YYYY-MM-DD); default today.")
+        str | None,
+        typer.Option("--as-of", help="Last date in the data (YYYY-MM-DD); default today."),
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="csv, xlsx or parquet.")] = "csv",
 ) -> None:
@@ -43,20 +48,28 @@ def sample(
 @app.command()
 def load(
     path: Annotated[list[Path], typer.Argument(help="Submission files or folders.")],
-    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = paths.WAREHOUSE_DIR,
+    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = WAREHOUSE_DIR,
     drop_identifying_columns: Annotated[
         bool,
-        typer.Option(help="Load files that carry identifying columns, never reading those columns."),
+        typer.Option(
+            help="Load files that carry identifying columns, never reading those columns."
+        ),
     ] = False,
-    publish: Annotated[bool, typer.Option(help="Rebuild the published database afterwards.")] = True,
+    publish: Annotated[
+        bool, typer.Option(help="Rebuild the published database afterwards.")
+    ] = True,
 ) -> None:
     """Validate, anonymise and load submissions into the warehouse, then publish."""
-    from etl.load import run_load
+    from etl.warehouse.load import run_load
 
     try:
-        code = run_load(path, warehouse, drop_identifying_columns=drop_identifying_columns, publish=publish)
+        code = run_load(
+            path, warehouse, drop_identifying_columns=drop_identifying_columns, publish=publish
+        )
     except Exception as exc:  # a crash must not look like a traceback to a clerk
-        typer.echo(f"Load failed; the warehouse and the published file are unchanged.\n{exc}", err=True)
+        typer.echo(
+            f"Load failed; the warehouse and the published file are unchanged.\n{exc}", err=True
+        )
         raise typer.Exit(2) from exc
     raise typer.Exit(code)
 
@@ -64,11 +77,13 @@ def load(
 @app.command()
 def quarantine(
     out: Annotated[Path, typer.Option(help="CSV file to write.")],
-    file: Annotated[str | None, typer.Option(help="Only rows from this submitted file name.")] = None,
-    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = paths.WAREHOUSE_DIR,
+    file: Annotated[
+        str | None, typer.Option(help="Only rows from this submitted file name.")
+    ] = None,
+    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = WAREHOUSE_DIR,
 ) -> None:
     """Write quarantined rows (file, row, reason, message and the row as submitted) to a CSV."""
-    from etl.load import export_quarantine
+    from etl.warehouse.quarantine import export_quarantine
 
     n = export_quarantine(warehouse, out, file_name=file)
     typer.echo(f"{out}: {n:,} quarantined rows")
@@ -76,10 +91,10 @@ def quarantine(
 
 @app.command("publish")
 def publish_cmd(
-    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = paths.WAREHOUSE_DIR,
+    warehouse: Annotated[Path, typer.Option(help="Warehouse folder.")] = WAREHOUSE_DIR,
 ) -> None:
     """Rebuild the published aggregate database from the warehouse."""
-    from etl.publish import publish
+    from etl.publish.build import publish
 
     out = publish(warehouse)
     typer.echo(f"published {out}")
@@ -88,9 +103,11 @@ def publish_cmd(
 @app.command()
 def bench(
     sizes: Annotated[str, typer.Option(help="Comma-separated case counts.")] = "100000,1000000",
-    workdir: Annotated[Path | None, typer.Option(help="Scratch folder (default: a temp dir).")] = None,
+    workdir: Annotated[
+        Path | None, typer.Option(help="Scratch folder (default: a temp dir).")
+    ] = None,
 ) -> None:
     """Time sample, load and publish against DuckDB's scan floor and a plain pandas pipeline."""
-    from etl.bench import run_bench
+    from etl.bench.run import run_bench
 
     run_bench([int(s) for s in sizes.split(",")], workdir)

@@ -5,7 +5,7 @@ long it takes to reach reintegration."""
 from dashboard import charts, filters, tables, ui
 from dashboard.i18n import t
 from dashboard.queries import casemgmt, outcomes
-from etl import framework
+from reference import framework
 
 
 def body(ctx: ui.PageContext) -> None:

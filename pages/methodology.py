@@ -3,11 +3,11 @@ sources. Runs without data."""
 
 import streamlit as st
 
-from dashboard import reference, ui
+from dashboard import framework_tables, ui
 from dashboard.i18n import t
 from dashboard.queries import meta as meta_q
 from dashboard.suppress import k_value
-from etl import framework
+from reference import framework
 
 
 def body(ctx: ui.PageContext) -> None:
@@ -18,7 +18,7 @@ def body(ctx: ui.PageContext) -> None:
         t("method.outcomes.title"),
         t("method.outcomes.text", n=len(fw.outcomes), person=len(fw.person_outcome_keys)),
     )
-    ui.reference_table(reference.outcomes())
+    ui.reference_table(framework_tables.outcomes())
 
     ui.section(
         t("method.scale.title"),
@@ -29,7 +29,7 @@ def body(ctx: ui.PageContext) -> None:
             high=fw.max_score,
         ),
     )
-    ui.reference_table(reference.scale())
+    ui.reference_table(framework_tables.scale())
 
     ui.section(t("method.figures.title"))
     for key in (
@@ -56,10 +56,10 @@ def body(ctx: ui.PageContext) -> None:
 
     ui.section(t("method.suppression.title"), t("method.suppression.text", k=k))
     ui.section(t("method.access.title"), t("method.access.text"))
-    ui.reference_table(reference.roles())
+    ui.reference_table(framework_tables.roles())
 
     ui.section(t("method.services.title"), t("method.services.text"))
-    for label, description, judged, barriers in reference.service_areas():
+    for label, description, judged, barriers in framework_tables.service_areas():
         with st.expander(label):
             st.markdown(description)
             st.markdown(t("method.services.judged", outcome=judged))
@@ -70,10 +70,10 @@ def body(ctx: ui.PageContext) -> None:
     left, right = ui.columns(2)
     with left:
         st.markdown(f"**{t('method.bands.duration')}**")
-        ui.reference_table(reference.duration_bands())
+        ui.reference_table(framework_tables.duration_bands())
     with right:
         st.markdown(f"**{t('method.bands.age')}**")
-        ui.reference_table(reference.age_bands())
+        ui.reference_table(framework_tables.age_bands())
 
     ui.section(
         t("method.sources.title"),

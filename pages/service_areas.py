@@ -4,7 +4,7 @@ outcome each service supports, and the barriers survivors reported."""
 from dashboard import charts, filters, i18n, tables, ui
 from dashboard.i18n import t
 from dashboard.queries import services
-from etl import framework
+from reference import framework
 
 
 def body(ctx: ui.PageContext) -> None:

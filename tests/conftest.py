@@ -38,8 +38,8 @@ class Pipeline:
 
 @pytest.fixture(scope="session")
 def pipeline(tmp_path_factory) -> Pipeline:
-    from etl.load import run_load
     from etl.sample import generate
+    from etl.warehouse.load import run_load
 
     base = tmp_path_factory.mktemp("pipeline")
     key_file = base / "case-key"
@@ -48,7 +48,9 @@ def pipeline(tmp_path_factory) -> Pipeline:
     try:
         generate(base / "sample", n_cases=CASES, seed=SEED, as_of=AS_OF)
         out = io.StringIO()
-        code = run_load([base / "sample"], base / "warehouse", today=AS_OF, console=Console(file=out, width=200))
+        code = run_load(
+            [base / "sample"], base / "warehouse", today=AS_OF, console=Console(file=out, width=200)
+        )
         assert code == 0, out.getvalue()
     finally:
         if previous is None:

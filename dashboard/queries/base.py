@@ -17,6 +17,8 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from reference.sql import bind, strip_comments
+
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 
 # placeholder -> allowed choice -> SQL text
@@ -25,7 +27,6 @@ IDENTIFIERS: dict[str, dict[str, str]] = {
 }
 
 _PLACEHOLDER = re.compile(r"\{\{(\w+)\}\}")
-_PARAM = re.compile(r"\$([A-Za-z_]\w*)")
 
 
 class Database(Protocol):
@@ -40,11 +41,6 @@ def _read(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _strip_comments(sql: str) -> str:
-    """Drop -- comments (the SQL files use no '--' inside string literals)."""
-    return re.sub(r"--[^\n]*", "", sql)
-
-
 def build(name: str, **identifiers: str) -> str:
     """The SQL text of sql/<name>.sql with its placeholders filled."""
 
@@ -57,27 +53,13 @@ def build(name: str, **identifiers: str) -> str:
             return IDENTIFIERS[slot][choice]
         if slot in seen:
             raise ValueError(f"fragment {slot!r} includes itself")
-        fragment = _strip_comments(_read(f"_{slot}")).strip()
+        fragment = strip_comments(_read(f"_{slot}")).strip()
         return "(" + _PLACEHOLDER.sub(lambda m: fill(m, seen | {slot}), fragment) + ")"
 
     def fill_top(match: re.Match[str]) -> str:
         return fill(match, frozenset())
 
-    return _PLACEHOLDER.sub(fill_top, _strip_comments(_read(name)))
-
-
-def parameters_of(sql: str) -> set[str]:
-    text = re.sub(r"--[^\n]*", "", sql)  # comments may mention $names
-    return set(_PARAM.findall(text))
-
-
-def bind(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """The parameters the SQL uses, all of them, and no others (DuckDB rejects extras)."""
-    used = parameters_of(sql)
-    missing = used - params.keys()
-    if missing:
-        raise KeyError(f"SQL needs parameters {sorted(missing)}")
-    return {name: params[name] for name in used}
+    return _PLACEHOLDER.sub(fill_top, strip_comments(_read(name)))
 
 
 def run(db: Database, name: str, params: dict[str, Any], **identifiers: str) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from dashboard.queries import base
 from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Amount, Count, Derived, Mean, suppress
-from etl import framework
+from reference import framework
 
 
 def _cells(sel: Selection) -> dict:

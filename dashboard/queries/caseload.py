@@ -1,6 +1,6 @@
 """Caseload figures: the Overview's key figures, the country comparison, trends.
 
-Semantics (etl/sql/marts_schema.sql): snapshot figures (active, assessed, reintegrated,
+Semantics (etl/publish/sql/contract.sql): snapshot figures (active, assessed, reintegrated,
 composite index, months of case management) are taken at the last quarter of the period;
 flows (new, closed) are summed over the period. Shares and means are divided after
 summing. The change is against the period of equal length just before.

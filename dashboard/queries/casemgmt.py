@@ -12,7 +12,7 @@ from dashboard import i18n
 from dashboard.queries import base, outcomes
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Count, Mean, k_value, protect_total, suppress
-from etl import framework
+from reference import framework
 
 
 def by_duration(db: base.Database, sel: Selection) -> pd.DataFrame:

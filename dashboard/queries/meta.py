@@ -9,7 +9,7 @@ import pandas as pd
 
 from dashboard import i18n
 from dashboard.queries import base
-from etl import framework
+from reference import framework
 
 
 def meta(db: base.Database) -> dict[str, str]:

@@ -12,7 +12,7 @@ from dashboard.queries import base
 from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Count, Derived, Mean, protect_total, suppress
-from etl import framework
+from reference import framework
 
 # The measures a page may chart: column -> (format name, value range). Column names reach
 # charts only from this allow-list.

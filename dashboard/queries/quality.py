@@ -9,7 +9,7 @@ from dashboard.queries import base
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Count, Records, suppress
 
-# mart_quality.table_name values (marts_schema.sql)
+# mart_quality.table_name values (etl/publish/sql/contract.sql)
 TABLES = ("cases", "assessments", "services", "barriers")
 
 

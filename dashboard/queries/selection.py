@@ -15,10 +15,6 @@ from typing import Any
 AGE_GROUPS = ("child", "adult")
 
 
-def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
 def add_quarters(quarter: dt.date, n: int) -> dt.date:
     index = quarter.year * 4 + (quarter.month - 1) // 3 + n
     return dt.date(index // 4, 3 * (index % 4) + 1, 1)

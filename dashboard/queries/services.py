@@ -10,7 +10,7 @@ from dashboard import i18n
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Amount, Count, Derived, Mean, suppress
-from etl import framework
+from reference import framework
 
 
 def _order(df: pd.DataFrame, column: str, keys: list[str]) -> pd.DataFrame:

@@ -1,6 +1,6 @@
 -- Caseload figures for the selected cells and period, one row.
 -- Snapshot columns from the last quarter of the period ($q_to); flow columns summed over
--- the period (marts_schema.sql). Shares and means are divided here, after summing.
+-- the period (etl/publish/sql/contract.sql). Shares and means are divided here, after summing.
 SELECT
     coalesce(sum(active_cases) FILTER (WHERE quarter = $q_to), 0)::BIGINT AS active_cases,
     coalesce(sum(new_cases), 0)::BIGINT AS new_cases,

@@ -1,10 +1,11 @@
-"""A small deterministic published database built straight from etl/sql/marts_schema.sql
+"""A small deterministic published database built straight from etl/publish/sql/contract.sql
 with hand-made rows, so tests can compute every expected figure independently (with
 pandas, from the same rows) and compare with what the dashboard shows.
 
-Until the lead's session fixture (tests/conftest.py: sample -> load -> publish) exists,
-the dashboard tests run on this file. GMS_WAREHOUSE_DIR points at it for the session;
-GMS_I18N_STRICT makes a missing translation fail the test.
+The query and page tests run on this file, where every figure can be worked out by hand;
+the tests that need the real pipeline use tests/conftest.py's `pipeline` (sample -> load ->
+publish). GMS_WAREHOUSE_DIR points at this file for the session; GMS_I18N_STRICT makes a
+missing translation fail the test.
 
 Cells (country, province, sex, age group, form, duration band), eight quarters 2023 Q3 to
 2025 Q2. KH-25 (no map shape) and TH-10 stay under 10 cases: they must show as "<10".
@@ -23,7 +24,7 @@ import plotly.graph_objects as go
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SCHEMA = ROOT / "etl" / "sql" / "marts_schema.sql"
+SCHEMA = ROOT / "etl" / "publish" / "sql" / "contract.sql"
 
 QUARTERS = [dt.date(2023, 7, 1) + pd.DateOffset(months=3 * i) for i in range(8)]
 QUARTERS = [pd.Timestamp(q).date() for q in QUARTERS]

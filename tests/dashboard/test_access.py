@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from dashboard import access, config, db, users
 from dashboard.queries import base, caseload
 from dashboard.queries.selection import Selection
+from reference.sql import strip_comments
 from tests.dashboard.conftest import QUARTERS
 from tests.dashboard.test_pages import APP, assert_clean, metrics
 from tests.dashboard.test_queries import expected_kpis, label_count
@@ -134,7 +135,7 @@ def test_dashboard_sql_names_no_catalog_or_stored_table():
     # the shadowing views replace main's relations; a catalog- or store-qualified name
     # would read past them
     for path in base.SQL_DIR.glob("*.sql"):
-        sql = base._strip_comments(path.read_text(encoding="utf-8")).lower()
+        sql = strip_comments(path.read_text(encoding="utf-8")).lower()
         assert not re.search(r"\b(published|store|main|temp)\s*\.", sql), path.name
 
 

@@ -18,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import i18n
 from dashboard.queries.selection import add_quarters, quarter_code
-from etl import framework
+from reference import framework
 from tests.dashboard.test_pages import APP, assert_clean, table_with
 
 K = 10

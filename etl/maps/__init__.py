@@ -1,0 +1,1 @@
+"""Build time only: the province boundaries the dashboard's maps draw (``python -m etl.maps``)."""

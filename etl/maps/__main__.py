@@ -1,0 +1,3 @@
+from etl.maps.build import main
+
+raise SystemExit(main())

@@ -1,0 +1,7 @@
+-- mart_months: active cases per quarter, cell and whole months of case management at the
+-- measure date (for medians).
+-- (keyed by cell: etl/publish/storage.py)
+-- inputs: int_case_quarters
+SELECT quarter, cell_id, months, count(*) AS active_cases
+FROM int_case_quarters
+GROUP BY quarter, cell_id, months

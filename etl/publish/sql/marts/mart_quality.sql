@@ -1,0 +1,35 @@
+-- mart_quality: rows each agency submitted, per country, province and quarter of the row's
+-- own date (cases: opening; assessments: assessment date, one row per dimension scored;
+-- services: start; barriers: date noted), for rows dated up to as_of.
+-- inputs: int_assessments, stg_barriers, stg_cases, stg_services
+WITH cases AS (
+    SELECT agency, country, province, open_quarter AS quarter, 'cases' AS table_name,
+        count(*) AS rows_loaded
+    FROM stg_cases
+    GROUP BY ALL
+),
+
+assessments AS (
+    SELECT cases.agency, cases.country, cases.province, a.quarter, 'assessments' AS table_name,
+        sum(a.n_scores) AS rows_loaded
+    FROM int_assessments AS a
+    JOIN stg_cases AS cases USING (case_id)
+    GROUP BY ALL
+),
+
+services AS (
+    SELECT agency, country, province, quarter, 'services' AS table_name, count(*) AS rows_loaded
+    FROM stg_services
+    GROUP BY ALL
+),
+
+barriers AS (
+    SELECT agency, country, province, quarter, 'barriers' AS table_name, count(*) AS rows_loaded
+    FROM stg_barriers
+    GROUP BY ALL
+)
+
+SELECT * FROM cases
+UNION ALL SELECT * FROM assessments
+UNION ALL SELECT * FROM services
+UNION ALL SELECT * FROM barriers

@@ -1,5 +1,0 @@
--- loads: the warehouse's load log, as is (file names, hashes and row counts; no case data).
-SELECT
-    load_id, file_name, sheet, sha256, table_name, agencies, loaded_at, rows_read, rows_loaded,
-    rows_quarantined, rows_replaced, outcome, synthetic, dropped_columns
-FROM wh.loads

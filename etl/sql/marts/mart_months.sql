@@ -1,6 +1,0 @@
--- mart_months: active cases per quarter, cell and whole months of case management at the
--- measure date (for medians).
--- (keyed by cell: etl/storage.py)
-SELECT quarter, cell_id, months, count(*) AS active_cases
-FROM int_case_quarters
-GROUP BY quarter, cell_id, months

@@ -22,7 +22,8 @@ def province_aliases() -> dict[str, dict[str, str]]:
         names = out.setdefault(p["country"], {})
         entries = [p, *p.get("successor_of", [])]
         for entry in entries:
-            for text in [entry["code"], entry.get("name", ""), *entry.get("aliases", [])]:
+            spellings = [entry["code"], entry.get("name", ""), entry.get("local", "")]
+            for text in [*spellings, *entry.get("aliases", [])]:
                 if text:
                     names.setdefault(framework.norm(text), p["code"])
             # also accept the code without the country prefix ('12' for KH-12)
@@ -37,6 +38,7 @@ def country_aliases() -> dict[str, str]:
 
     out: dict[str, str] = {}
     for c in framework.load().countries:
-        for text in [c["code"], c["name"], *c.get("aliases", [])]:
-            out.setdefault(framework.norm(text), c["code"])
+        for text in [c["code"], c["name"], c.get("local", ""), *c.get("aliases", [])]:
+            if text:
+                out.setdefault(framework.norm(text), c["code"])
     return out

@@ -12,7 +12,7 @@ from collections import Counter
 import pycountry
 import pytest
 
-from reference import framework
+from reference import framework, geography
 from reference.framework import norm
 
 COUNTRIES = ["KH", "CN", "LA", "MM", "TH", "VN"]
@@ -119,7 +119,8 @@ def _entries(province: dict) -> list[dict]:
 def _spellings(entry: dict) -> list[str]:
     """Every text a submission may use for an entry (as the loader reads them)."""
     code = entry["code"]
-    return [code, code.split("-", 1)[1], entry["name"], *entry.get("aliases", [])]
+    local = [entry["local"]] if "local" in entry else []
+    return [code, code.split("-", 1)[1], entry["name"], *local, *entry.get("aliases", [])]
 
 
 def _lookup(fw: framework.Framework, country: str) -> dict[str, set[str]]:
@@ -271,6 +272,32 @@ def test_every_province_has_a_local_script_name(fw, country):
     script = LOCAL_SCRIPT[country]
     for province in fw.country(country)["provinces"]:
         assert any(script.search(a) for a in province["aliases"]), province["code"]
+        # `local` (the default translation in the country's language) is in that script
+        assert script.search(province["local"]), province["code"]
+
+
+# The language of each country's local names: its dashboard catalogue.
+LANGUAGES = {"KH": "km", "CN": "zh", "LA": "lo", "MM": "my", "TH": "th", "VN": "vi"}
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_local_names_name_their_province_and_are_accepted(fw, country):
+    """A submission may use the local name: it resolves to that province, as the name does."""
+    assert fw.country(country)["language"] == LANGUAGES[country]
+    assert geography.country_aliases()[norm(fw.country(country)["local"])] == country
+    resolve = geography.province_aliases()[country]
+    for province in fw.country(country)["provinces"]:
+        assert resolve[norm(province["local"])] == province["code"], province["code"]
+
+
+def test_viet_nam_local_names_are_the_vietnamese_spelling(fw):
+    """Viet Nam's local names are its names with their diacritics (ISO's spelling where the
+    province kept its pre-2025 name)."""
+    for province in fw.country("VN")["provinces"]:
+        local = province["local"]
+        assert norm(local).replace("thanh pho ", "") == norm(province["name"]).replace(
+            " city", ""
+        ), province["code"]
 
 
 def test_viet_nam_names_with_diacritics(fw):

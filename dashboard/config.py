@@ -53,6 +53,16 @@ class Settings:
         return str(self.data.get("locale", {}).get("default", "en"))
 
     @property
+    def languages(self) -> list[str]:
+        """The languages offered, in the picker's order (those with a catalogue)."""
+        return [str(c) for c in self.data.get("locale", {}).get("languages", ["en"])]
+
+    @property
+    def buddhist_era(self) -> bool:
+        """Whether Thai pages write years in the Buddhist era unless the user says not."""
+        return bool(self.data.get("locale", {}).get("thai_buddhist_era", True))
+
+    @property
     def charts(self) -> dict[str, Any]:
         return self.data.get("charts", {})
 

@@ -3,18 +3,16 @@ independently from the fixture rows (pandas, no SQL)."""
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
 import os
 import re
-import shutil
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard import config, i18n
+from dashboard import config
 from dashboard.db import DataMissing, Published
 from dashboard.queries import base, budget, caseload, casemgmt, meta, outcomes, quality, services
 from dashboard.queries.selection import Selection, add_quarters, parse_quarter_code, quarter_code
@@ -321,7 +319,7 @@ def test_submissions_grid_shows_gaps_as_zero(published, frames):
 def test_loads_log_newest_first(published):
     log = quality.loads(published)
     assert log["load_id"].tolist() == [3, 2, 1]
-    assert quality.last_load(log) == "2025-07-01 07:30"
+    assert quality.last_load(log) == "Jul 1, 2025, 7:30\u202fAM"  # CLDR's English
     assert log["rows_quarantined_label"].tolist() == ["0", "3", "2"]
 
 
@@ -380,65 +378,7 @@ def test_pages_hold_no_sql_and_no_database_access(page):
     assert page.stem in {spec.key for spec in config.settings().pages}
 
 
-# --- translations --------------------------------------------------------------------------------
-
-
-def _literal_keys() -> set[str]:
-    keys = set()
-    for path in [*(ROOT / "dashboard").rglob("*.py"), *(ROOT / "pages").glob("*.py")]:
-        for node in ast.walk(ast.parse(path.read_text())):
-            if (
-                isinstance(node, ast.Call)
-                and getattr(node.func, "id", getattr(node.func, "attr", None)) == "t"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                keys.add(node.args[0].value)
-    return keys
-
-
-def test_every_literal_key_is_in_the_english_catalogue():
-    catalogue = i18n.catalogue("en")
-    missing = sorted(k for k in _literal_keys() if k not in catalogue and not i18n.has(k))
-    assert not missing
-
-
-def test_framework_labels_fall_back_to_the_framework():
-    fw = framework.load()
-    assert i18n.t("outcome.housing.label") == fw.outcome("housing")["label"]
-    assert i18n.label("service_area", "medical") == fw.service_area("medical")["label"]
-    assert i18n.label("country", "KH") == "Cambodia"
-    assert i18n.label("province", "KH-12") == "Phnom Penh"
-    assert i18n.label("province", "KH-UNK") == "Cambodia: province not recorded"
-    assert i18n.label("sex", "female") == "Female"
-    assert i18n.label("age_band", "unknown") == "Age not recorded"
-
-
-def test_a_new_catalogue_file_is_enough_for_a_language(tmp_path, monkeypatch):
-    for f in i18n.LOCALES_DIR.glob("*.yaml"):
-        shutil.copy(f, tmp_path / f.name)
-    (tmp_path / "xx.yaml").write_text(
-        "language:\n  name: Test\nfilters:\n  country: Pays\noutcome:\n  housing:\n    label: Logement\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setattr(i18n, "LOCALES_DIR", tmp_path)
-    assert i18n.available_locales()[0] == "en" and "xx" in i18n.available_locales()
-    token = i18n._locale.set("xx")
-    try:
-        assert i18n.t("filters.country") == "Pays"
-        assert i18n.label("outcome", "housing") == "Logement"
-        assert i18n.t("filters.province") == "Province"  # falls back to English
-    finally:
-        i18n._locale.reset(token)
-
-
-def test_missing_keys_never_show_raw(monkeypatch):
-    monkeypatch.setenv("GMS_I18N_STRICT", "0")
-    assert i18n.t("no.such.key_here") == "Key here"
-    monkeypatch.setenv("GMS_I18N_STRICT", "1")
-    with pytest.raises(KeyError):
-        i18n.t("no.such.key_here")
+# (translations, catalogues and number formats: tests/dashboard/test_i18n.py, test_formats.py)
 
 
 # --- service areas, case management, budget ---------------------------------------------------
@@ -543,15 +483,6 @@ def test_budget_by_service_and_totals(published, frames):
     ct = frames["mart_case_totals"]
     served = ct[(ct["year"] >= 2024) & (ct["country"] == "KH")]["served_cases"].sum()
     assert total["served_cases"] == served
-
-
-def test_catalogue_values_are_not_cut_by_yaml_comments():
-    """An unquoted ' #' starts a YAML comment and silently cuts the sentence."""
-    for number, line in enumerate(i18n.LOCALES_DIR.joinpath("en.yaml").read_text().splitlines(), 1):
-        if line.lstrip().startswith("#") or ":" not in line:
-            continue
-        value = line.split(":", 1)[1].strip()
-        assert not (value and value[0] not in "\"'" and " #" in value), f"en.yaml:{number}"
 
 
 def test_budget_share_of_a_hidden_reintegrated_count_is_hidden():

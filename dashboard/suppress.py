@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import config
+from dashboard.formats import Format
 from dashboard.i18n import t
 
 MARK = "suppression"  # DataFrame.attrs key set on every suppressed frame
@@ -39,7 +40,7 @@ MARK = "suppression"  # DataFrame.attrs key set on every suppressed frame
 class Count:
     """A count of cases in a cell: 1..k-1 suppressed, 0 shown."""
 
-    fmt: str = "{:,.0f}"
+    fmt: Format = Format("count")
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Mean:
     the share is hidden whenever that count is."""
 
     n: str
-    fmt: str = "{:.1f}"
+    fmt: Format = Format("rate")
     part: str | None = None
 
 
@@ -59,21 +60,21 @@ class Derived:
     """Computed from other declared columns (e.g. a change): hidden when any is hidden."""
 
     of: tuple[str, ...]
-    fmt: str = "{:+.1f}"
+    fmt: Format = Format("delta_index")
 
 
 @dataclass(frozen=True)
 class Records:
     """A count of records or files (loads log), not of cases in a cell: shown as is."""
 
-    fmt: str = "{:,.0f}"
+    fmt: Format = Format("count")
 
 
 @dataclass(frozen=True)
 class Amount:
     """Money (budget lines are not about individual cases): shown as is."""
 
-    fmt: str = "{:,.0f}"
+    fmt: Format = Format("count")
 
 
 Rule = Count | Mean | Derived | Records | Amount

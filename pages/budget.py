@@ -2,7 +2,7 @@
 per case served and per case reintegrated; and the outcome change bought, against the cost.
 """
 
-from dashboard import charts, filters, tables, ui
+from dashboard import charts, filters, formats, tables, ui
 from dashboard.i18n import t
 from dashboard.queries import budget
 from dashboard.suppress import k_value
@@ -10,7 +10,8 @@ from dashboard.suppress import k_value
 
 def body(ctx: ui.PageContext) -> None:
     sel = ctx.sel
-    ui.reading(t("budget.scope", first=sel.q_from.year, last=sel.q_to.year))
+    first, last = formats.year(sel.q_from.year), formats.year(sel.q_to.year)
+    ui.reading(t("budget.scope", first=first, last=last))
 
     # key figures
     total = budget.totals(ctx.db, sel).iloc[0]

@@ -3,7 +3,7 @@ sources. Runs without data."""
 
 import streamlit as st
 
-from dashboard import framework_tables, ui
+from dashboard import formats, framework_tables, ui
 from dashboard.i18n import t
 from dashboard.queries import meta as meta_q
 from dashboard.suppress import k_value
@@ -85,7 +85,9 @@ def body(ctx: ui.PageContext) -> None:
                 "method.sources.publication",
                 published=meta_q.timestamp_label(ctx.meta.get("published_at"))
                 or t("value.no_data"),
-                as_of=ctx.meta.get("as_of") or t("value.no_data"),
+                as_of=formats.date(ctx.meta["as_of"])
+                if ctx.meta.get("as_of")
+                else t("value.no_data"),
                 version=ctx.meta.get("framework_version") or fw.data.get("version", ""),
             )
         )

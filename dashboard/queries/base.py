@@ -67,12 +67,12 @@ def run(db: Database, name: str, params: dict[str, Any], **identifiers: str) -> 
     return db.query(sql, bind(sql, params))
 
 
-def fmt(name: str) -> str:
-    """A number format from the catalogue (format.<name>, Python format syntax), so a
-    language can choose its own decimals and units."""
-    from dashboard.i18n import t
+def fmt(name: str):
+    """How a number of this kind is written in the reader's language
+    (dashboard.formats.KINDS; `.format(value)` gives the text)."""
+    from dashboard import formats
 
-    return t(f"format.{name}")
+    return formats.Format(name)
 
 
 def in_order(df: pd.DataFrame, column: str, keys: list) -> pd.DataFrame:

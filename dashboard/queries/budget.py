@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import formats, i18n
 from dashboard.queries import base
 from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
@@ -120,7 +120,7 @@ def breakdown(db: base.Database, sel: Selection, by: str) -> pd.DataFrame:
         years = list(range(sel.q_from.year, sel.q_to.year + 1))
         out = df.groupby("year")[money].sum().reindex(years, fill_value=0.0)
         out = out.rename_axis("group").reset_index()
-        out["group_label"] = out["group"].astype(str)
+        out["group_label"] = [formats.year(y) for y in out["group"]]
         out["order"] = range(len(out))
     elif by == "country":
         out = df.groupby("country")[money].sum()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import formats, i18n
 from dashboard.queries import base
 from reference import framework
 
@@ -31,8 +31,8 @@ def has_real_case_data(info: dict[str, str]) -> bool:
 
 
 def timestamp_label(value: object) -> str | None:
-    """'2025-06-30 14:05 UTC' for a timestamp with a time zone (converted to UTC);
-    '2025-06-30 14:05 (server time)' for one without (the ETL records the local time of
+    """'Jun 30, 2025, 2:05 PM UTC' (in the reader's language) for a timestamp with a time
+    zone (converted to UTC); 'Jun 30, 2025, 2:05 PM (server time)' for one without (the ETL records the local time of
     the machine that loaded); None when absent or unreadable."""
     if value is None or value == "" or (not isinstance(value, str) and pd.isna(value)):
         return None
@@ -43,8 +43,8 @@ def timestamp_label(value: object) -> str | None:
     if stamp is pd.NaT:
         return None
     if stamp.tzinfo is None:
-        return i18n.t("time.server", time=stamp.strftime("%Y-%m-%d %H:%M"))
-    return i18n.t("time.utc", time=stamp.tz_convert("UTC").strftime("%Y-%m-%d %H:%M"))
+        return i18n.t("time.server", time=formats.datetime(stamp.to_pydatetime()))
+    return i18n.t("time.utc", time=formats.datetime(stamp.tz_convert("UTC").to_pydatetime()))
 
 
 def _as_date(value: object) -> dt.date | None:

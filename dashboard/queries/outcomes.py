@@ -20,7 +20,8 @@ MEASURES = ("mean_score", "share_achieved")
 AREAS = ("country", "province")
 
 
-def measure_format(measure: str) -> str:
+def measure_format(measure: str):
+    """How the measure's values are written (callable: value -> text)."""
     return base.fmt({"mean_score": "score", "share_achieved": "share"}[measure])
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import formats, i18n
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
 from dashboard.suppress import Count, Records, suppress
@@ -54,7 +54,8 @@ def loads(db: base.Database) -> pd.DataFrame:
     # loaded_at: local time of the machine that loaded, without a time zone (the column
     # header says so); agencies: one code per agency, comma-separated in the log
     safe["loaded_at_label"] = [
-        "" if pd.isna(v) else pd.Timestamp(v).strftime("%Y-%m-%d %H:%M") for v in safe["loaded_at"]
+        "" if pd.isna(v) else formats.datetime(pd.Timestamp(v).to_pydatetime())
+        for v in safe["loaded_at"]
     ]
     safe["agencies_label"] = [
         ", ".join(a.strip() for a in str(v).split(",") if a.strip()) if isinstance(v, str) else ""

@@ -203,7 +203,7 @@ def test_follow_up_intensity_by_band_and_quarter(marts, period, opened):
     trend = table_with(at, "Quarter").set_index("Quarter")
     by_quarter = cl.groupby("quarter")[["assessments", "active_cases"]].sum()
     for quarter, row in by_quarter.iterrows():
-        label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
+        label = f"Q{(quarter.month - 1) // 3 + 1} {quarter.year}"  # CLDR's English
         rate = 4 * row["assessments"] / row["active_cases"]
         assert trend.loc[label, "Assessments per case-year"] == mean(
             rate, row["active_cases"], "{:.1f}"
@@ -448,7 +448,8 @@ def test_loads_log_lists_agencies_and_says_the_time_zone(marts, period, opened):
     assert all(len(s) == 64 for s in log["SHA-256"])
     shown = {m.label: m.value for m in at.metric}
     published = pd.Timestamp(marts["meta"].set_index("key").loc["published_at", "value"])
-    assert shown["Published"] == published.tz_convert("UTC").strftime("%Y-%m-%d %H:%M UTC")
+    utc = published.tz_convert("UTC")  # CLDR's English: "Jun 30, 2025, 2:05 PM"
+    assert shown["Published"] == f"{utc:%b} {utc.day}, {utc.year}, {utc:%-I:%M}\u202f{utc:%p} UTC"
     assert "Last load (server time)" in shown
 
 

@@ -46,6 +46,7 @@ class User:
     name: str
     role: Role
     countries: tuple[str, ...] = ()  # empty: every country
+    language: str | None = None  # the dashboard's language for them, unless they choose
 
     @property
     def scope(self) -> tuple[str, ...] | None:
@@ -136,11 +137,17 @@ def make_user(name: str, entry: Mapping[str, Any]) -> User:
         )
     if known[role].one_country and len(countries) != 1:
         raise AccessConfigError(f"user {name!r}: a {role} user is given exactly one country")
+    language = entry.get("language") or None
+    if language is not None and language not in config.settings().languages:
+        raise AccessConfigError(
+            f"user {name!r}: language {language!r} is not one of "
+            f"{', '.join(config.settings().languages)}"
+        )
     if not str(entry.get("password_hash", "")).startswith(f"{_SCHEME}$"):
         raise AccessConfigError(
             f"user {name!r} has no password_hash; set one with python -m dashboard.users add"
         )
-    return User(name=name, role=known[role], countries=countries)
+    return User(name=name, role=known[role], countries=countries, language=language)
 
 
 def users(entries: Mapping[str, Any] | None) -> dict[str, User]:

@@ -1,6 +1,7 @@
 """The dashboard's entry point and router: `streamlit run dashboard/app.py` (make run).
 
-Every run: choose the language, sign the user in (dashboard/signin.py; sign-in is off only
+Every run: choose the language (link, picker, the signed-in user's, the browser's: see
+dashboard/filters.py), sign the user in (dashboard/signin.py; sign-in is off only
 while no users are set up and no real agency's case data is published), register the pages of
 data/reference/dashboard.yaml that the user's role may open (pages/<key>.py), show the
 synthetic-data banner when the published data is synthetic, draw the shared sidebar
@@ -27,7 +28,7 @@ if _PROJECT not in sys.path:  # `streamlit run dashboard/app.py` puts only dashb
 
 import streamlit as st  # noqa: E402
 
-from dashboard import config, filters, signin, ui  # noqa: E402
+from dashboard import config, filters, formats, signin, ui  # noqa: E402
 from dashboard.i18n import t  # noqa: E402
 from dashboard.queries import meta as meta_q  # noqa: E402
 
@@ -86,7 +87,7 @@ try:
         elif opts.quarters:
             filters.keep()  # the filters keep their values for the next page
         if info.get("as_of"):
-            st.sidebar.caption(t("app.as_of", as_of=info["as_of"]))
+            st.sidebar.caption(t("app.as_of", as_of=formats.date(info["as_of"])))
 except Exception:  # the page itself will say what is wrong, in plain words
     log.exception("sidebar failed")
     opts = None

@@ -6,7 +6,14 @@ come from the link, so a view can be shared; after each run the link is rewritte
 current values (only those that differ from the defaults).
 
 Link parameters: country, province (repeated), from, to (e.g. 2024Q3), sex, age
-(child|adult), form, lang, plus each page's own choices (page_choice()).
+(child|adult), form, lang (e.g. km), era (be|ce, Thai years), plus each page's own choices
+(page_choice()).
+
+The language: the link's (lang=), else the one chosen in the picker during the session,
+else the signed-in user's (users' `language`), else the browser's (st.context.locale),
+else dashboard.yaml's default. Switching language keeps every filter: widgets are known
+by their keys, not their labels. Every widget's format_func closes over labels made
+during the run, in the run's language (AppTest calls format_func after the run).
 """
 
 from __future__ import annotations
@@ -38,6 +45,9 @@ KEYS = {
     "f_form": "form",
 }
 LANG_KEY, LANG_PARAM = "f_lang", "lang"
+ERA_KEY, ERA_PARAM = "f_era", "era"  # Thai years in the Buddhist era (True) or not
+_LANG_CHOSEN = "_language_chosen"  # by the link or the picker: the user's own does not win
+_LANG_PENDING = "_language_of_signed_in_user"  # set at sign-in, applied on the next run
 _RESTORED = "_filters_restored_from_link"
 _PAGE_PARAMS = "_page_params_this_run"
 ALL = ""
@@ -140,24 +150,64 @@ def set_country(code: str | None) -> None:
 # --- language -----------------------------------------------------------------------------
 
 
+def _default_language() -> str:
+    """The browser's language if it has a catalogue, else dashboard.yaml's default."""
+    browser = i18n.best_locale(st.context.locale)
+    default = config.settings().default_locale
+    return browser or (default if default in i18n.available_locales() else i18n.FALLBACK)
+
+
 def init_language() -> str:
-    """Choose the language before anything is written (link, then the sidebar choice)."""
+    """Choose the language (and the Thai era) before anything is written."""
     locales = i18n.available_locales()
-    if LANG_KEY not in st.session_state:
-        wanted = st.query_params.get(LANG_PARAM) or config.settings().default_locale
-        st.session_state[LANG_KEY] = wanted if wanted in locales else i18n.FALLBACK
-    return i18n.set_locale(st.session_state[LANG_KEY])
+    if LANG_KEY not in st.session_state:  # the session's first run
+        from_link = st.query_params.get(LANG_PARAM)
+        chosen = from_link in locales
+        st.session_state[LANG_KEY] = from_link if chosen else _default_language()
+        st.session_state[_LANG_CHOSEN] = chosen
+    pending = st.session_state.pop(_LANG_PENDING, None)
+    if pending in locales and not st.session_state.get(_LANG_CHOSEN):
+        st.session_state[LANG_KEY] = pending
+    if st.session_state[LANG_KEY] not in locales:  # a catalogue removed meanwhile
+        st.session_state[LANG_KEY] = i18n.FALLBACK
+    if ERA_KEY not in st.session_state:
+        era = st.query_params.get(ERA_PARAM)
+        st.session_state[ERA_KEY] = era == "be" if era in ("be", "ce") else _era_default()
+    return i18n.set_locale(st.session_state[LANG_KEY], buddhist_era=st.session_state[ERA_KEY])
+
+
+def _era_default() -> bool:
+    return config.settings().buddhist_era
+
+
+def prefer_language(language: str | None) -> None:
+    """At sign-in: the user's language, from the next run on, unless the link or the picker
+    chose one in this session."""
+    if language:
+        st.session_state[_LANG_PENDING] = language
+
+
+def _language_chosen() -> None:
+    st.session_state[_LANG_CHOSEN] = True
 
 
 def language_picker() -> None:
+    """The language picker (sidebar, every page), and in Thai the Buddhist-era switch."""
     locales = i18n.available_locales()
     if len(locales) > 1:
+        names = {code: i18n.language_name(code) for code in locales}
         st.sidebar.selectbox(
             t("filters.language"),
             locales,
             key=LANG_KEY,
-            format_func=lambda code: i18n.catalogue(code).get("language.name", code),
+            format_func=names.__getitem__,
+            on_change=_language_chosen,
+            placeholder=t("filters.choose"),
         )
+    if i18n.get_locale() == "th":
+        st.sidebar.toggle(t("filters.era"), key=ERA_KEY, help=t("filters.era_help"))
+    elif ERA_KEY in st.session_state:
+        st.session_state[ERA_KEY] = st.session_state[ERA_KEY]  # kept while not drawn
 
 
 # --- the sidebar --------------------------------------------------------------------------
@@ -174,55 +224,72 @@ def sidebar(opts: Options) -> Selection:
         st.session_state[_RESTORED] = True
     _sanitize(opts)
     fw = framework.load()
+    choose = t("filters.choose")
     with st.sidebar:
         st.header(t("filters.title"))
+        countries = _labelled(_choices(opts, "f_country", st.session_state), _country_label)
         st.selectbox(
             t("filters.country"),
-            _choices(opts, "f_country", st.session_state),
+            list(countries),
             key="f_country",
-            format_func=lambda c: i18n.label("country", c) if c else t("filters.all_countries"),
+            format_func=countries.__getitem__,
             on_change=_country_changed,
             help=t("filters.country_help"),
+            placeholder=choose,
         )
         country = st.session_state["f_country"] or None
+        provinces = _labelled(
+            _choices(opts, "f_provinces", st.session_state), lambda c: i18n.label("province", c)
+        )
         st.multiselect(
             t("filters.province"),
-            _choices(opts, "f_provinces", st.session_state),
+            list(provinces),
             key="f_provinces",
-            format_func=lambda c: i18n.label("province", c),
+            format_func=provinces.__getitem__,
             placeholder=t("filters.all_provinces")
             if country
             else t("filters.choose_country_first"),
             disabled=country is None,
+            select_all=False,  # Streamlit writes "Select all" in English only
         )
-        quarters = _choices(opts, "f_from", st.session_state)
+        quarters = _labelled(_choices(opts, "f_from", st.session_state), _quarter_text)
         col_from, col_to = st.columns(2)
-        col_from.selectbox(t("filters.from"), quarters, key="f_from", format_func=_quarter_text)
-        col_to.selectbox(t("filters.to"), quarters, key="f_to", format_func=_quarter_text)
-        if quarters.index(st.session_state["f_from"]) > quarters.index(st.session_state["f_to"]):
+        for column, key, label in (
+            (col_from, "f_from", "filters.from"),
+            (col_to, "f_to", "filters.to"),
+        ):
+            column.selectbox(
+                t(label), list(quarters), key=key, format_func=quarters.__getitem__,
+                placeholder=choose,
+            )  # fmt: skip
+        order = list(quarters)
+        if order.index(st.session_state["f_from"]) > order.index(st.session_state["f_to"]):
             st.caption(t("filters.period_swapped"))
-        st.selectbox(
-            t("filters.sex"),
-            _choices(opts, "f_sex", st.session_state),
-            key="f_sex",
-            format_func=lambda s: i18n.label("sex", s) if s else t("filters.all"),
-        )
-        st.selectbox(
-            t("filters.age"),
-            _choices(opts, "f_age", st.session_state),
-            key="f_age",
-            format_func=lambda a: (
-                t(f"filters.age_{a}", age=fw.child_under_age) if a else t("filters.all")
-            ),
-        )
-        st.selectbox(
-            t("filters.form"),
-            _choices(opts, "f_form", st.session_state),
-            key="f_form",
-            format_func=lambda f: i18n.label("form", f) if f else t("filters.all"),
-        )
+        ages = {a: t(f"filters.age_{a}", age=fw.child_under_age) for a in AGE_GROUPS}
+        for key, label, name in (
+            ("f_sex", "filters.sex", lambda s: i18n.label("sex", s)),
+            ("f_age", "filters.age", ages.__getitem__),
+            ("f_form", "filters.form", lambda f: i18n.label("form", f)),
+        ):
+            labels = _labelled(
+                _choices(opts, key, st.session_state),
+                lambda v, n=name: n(v) if v else t("filters.all"),
+            )
+            st.selectbox(
+                t(label), list(labels), key=key, format_func=labels.__getitem__, placeholder=choose
+            )
         st.button(t("filters.reset"), on_click=_reset, args=(opts,), width="stretch")
     return current(opts)
+
+
+def _labelled(options: Sequence[str], name: Callable[[str], str]) -> dict[str, str]:
+    """option -> its label, made now (a widget's format_func must not look labels up
+    later: AppTest calls it after the run, in no particular language)."""
+    return {option: name(option) for option in options}
+
+
+def _country_label(code: str) -> str:
+    return i18n.label("country", code) if code else t("filters.all_countries")
 
 
 def keep() -> None:
@@ -310,19 +377,26 @@ def page_choice(
         from_link = st.query_params.get(name)
         st.session_state[key] = from_link if from_link in options else (default or options[0])
     where = container or st
+    labels = _labelled(options, format_func)  # in this run's language
     if widget == "radio":
         value = where.radio(
             label,
             options,
             key=key,
-            format_func=format_func,
+            format_func=labels.__getitem__,
             help=help,
             horizontal=True,
             on_change=on_change,
         )
     else:
         value = where.selectbox(
-            label, options, key=key, format_func=format_func, help=help, on_change=on_change
+            label,
+            options,
+            key=key,
+            format_func=labels.__getitem__,
+            help=help,
+            on_change=on_change,
+            placeholder=t("filters.choose"),
         )
     registered = st.session_state.setdefault(_PAGE_PARAMS, {})
     registered[name] = (value, default or options[0])
@@ -343,6 +417,8 @@ def link_params(opts: Options) -> dict[str, str | list[str]]:
     lang = st.session_state.get(LANG_KEY)
     if lang and lang != config.settings().default_locale:
         out[LANG_PARAM] = lang
+    if lang == "th" and st.session_state.get(ERA_KEY, _era_default()) != _era_default():
+        out[ERA_PARAM] = "be" if st.session_state.get(ERA_KEY) else "ce"
     for name, (value, default) in st.session_state.get(_PAGE_PARAMS, {}).items():
         if value != default:
             out[name] = str(value)
@@ -368,10 +444,12 @@ def drill_country(
     """A page selectbox mirroring the sidebar country: choosing here changes the sidebar
     filter (and so every page), e.g. to drill from the regional map into one country."""
     st.session_state[key] = st.session_state.get("f_country", ALL) or ALL
+    countries = _labelled(_choices(opts, "f_country", st.session_state), _country_label)
     (container or st).selectbox(
         label,
-        _choices(opts, "f_country", st.session_state),
+        list(countries),
         key=key,
-        format_func=lambda c: i18n.label("country", c) if c else t("filters.all_countries"),
+        format_func=countries.__getitem__,
         on_change=lambda: set_country(st.session_state[key]),
+        placeholder=t("filters.choose"),
     )

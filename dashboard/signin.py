@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from dashboard import access, config, i18n
+from dashboard import access, config, filters, i18n
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
@@ -99,6 +99,7 @@ def _form(entries: dict[str, Any]) -> None:
             st.error(t("access.wrong"), icon=":material/lock:")
             return
         st.session_state[USER_KEY] = user.name
+        filters.prefer_language(user.language)  # unless the link or the picker chose one
         st.rerun()
 
 

@@ -56,6 +56,10 @@ def add(
         list[str] | None,
         typer.Option(help="A country the user may see (repeat for more; none: all)."),
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(help="The dashboard's language for this user (en, km, lo, th, vi, my, zh)."),
+    ] = None,
     password_stdin: Annotated[
         bool, typer.Option(help="Read the password from standard input, not a prompt.")
     ] = False,
@@ -63,6 +67,8 @@ def add(
 ) -> None:
     """Add a user, or replace their role, countries and password."""
     entry = {"role": role, "countries": [c.upper() for c in country or []]}
+    if language:
+        entry["language"] = language.lower()
     try:
         access.make_user(name, {**entry, "password_hash": "scrypt$check"})
     except access.AccessConfigError as exc:
@@ -79,7 +85,7 @@ def add(
     }
     _write(file, secrets)
     scope = ", ".join(entry["countries"]) or "every country"
-    typer.echo(f"{name}: {role}, {scope} (in {file})")
+    typer.echo(f"{name}: {role}, {scope}, language {language or 'from the browser'} (in {file})")
 
 
 @app.command()
@@ -99,7 +105,7 @@ def list_users(file: FileOption = SECRETS) -> None:
     """The users, their roles and countries (never their passwords)."""
     for name, entry in sorted(_read(file).get("users", {}).items()):
         countries = ", ".join(entry.get("countries", [])) or "every country"
-        typer.echo(f"{name}\t{entry.get('role')}\t{countries}")
+        typer.echo(f"{name}\t{entry.get('role')}\t{countries}\t{entry.get('language', '')}")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,9 @@ translated text; nothing here imports streamlit or builds a user-visible word it
 
 Colours: Okabe-Ito for categories, viridis for scales (dashboard.yaml), both readable with
 the common forms of colour blindness; series also differ by marker symbol.
+
+Text is drawn in dashboard/fonts.py's fonts (every language's script), and axis ticks use
+the reader's decimal and group separators (layout.separators, from dashboard.formats).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import config
+from dashboard import config, fonts, formats
 
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "pentagon")
 
@@ -122,10 +125,11 @@ def _style(fig: go.Figure, height: int | None = None, *, legend: bool = True) ->
         template="plotly_white",
         height=_height(height),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"size": 13},
+        font={"size": 13, "family": fonts.css_family()},
+        separators=formats.separators(),
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
-        hoverlabel={"font_size": 13},
+        hoverlabel={"font": {"size": 13, "family": fonts.css_family()}},
     )
     return fig
 

@@ -6,14 +6,18 @@ from a CDN (px.choropleth's geo subplot downloads a world basemap and renders bl
 offline; mapbox/maplibre maps need tile servers). Polygons come from
 data/geo/gms_admin1.geojson, built by ``python -m etl.maps``.
 
-This module must not import streamlit: the caller translates every label it passes in.
+This module must not import streamlit: the caller translates every label it passes in
+(the provinces' and countries' names come from the catalogues, dashboard.i18n.label),
+and passes the function that writes a value (dashboard.formats.formatter(kind)), so the
+legend's ranges and the hover values are written the reader's way. Text is drawn in
+dashboard/fonts.py's fonts, which cover every language's script.
 """
 
 from __future__ import annotations
 
 import html
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +30,7 @@ from plotly.colors import sample_colorscale
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.ops import polylabel
 
+from dashboard import fonts, formats, i18n
 from reference import framework as fw
 from reference import paths
 
@@ -228,15 +233,15 @@ def class_colors(n: int, colors: str = "sequential") -> list[str]:
     return sample_colorscale(PALETTES[colors], list(np.linspace(0, 1, n)))
 
 
-def class_labels(edges: list[float], value_format: str) -> list[str]:
+Formatter = Callable[[float], str]
+
+
+def class_labels(edges: list[float], formatter: Formatter) -> list[str]:
     if len(edges) < 2:
         return []
     if edges[0] == edges[-1]:
-        return [value_format.format(edges[0])]
-    return [
-        f"{value_format.format(a)} – {value_format.format(b)}"
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
-    ]
+        return [formatter(edges[0])]
+    return [f"{formatter(a)} – {formatter(b)}" for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
 # --- figures ------------------------------------------------------------------------------
@@ -248,6 +253,13 @@ def _text(value) -> str:
         return ""
     text = str(value)
     return "" if text in ("nan", "None", "<NA>") else text
+
+
+def _name(level: str, code: str, shape_name: str) -> str:
+    """The unit's name in the current language (the map file's name for a code the
+    framework does not know)."""
+    label = i18n.label(level, code)
+    return shape_name if label == code else label
 
 
 def _hover(
@@ -276,7 +288,7 @@ def _figure(
     values: pd.DataFrame,
     *,
     value_label: str,
-    value_format: str,
+    formatter: Formatter,
     colors: str,
     height: int,
     cases_label: str,
@@ -298,7 +310,7 @@ def _figure(
     if edges is None:
         edges = class_edges(shown["value"], symmetric=colors == "diverging")
     palette = class_colors(len(edges) - 1, colors)
-    legend = class_labels(edges, value_format)
+    legend = class_labels(edges, formatter)
 
     # Traces as plain dicts, validated once by go.Figure (a third of the time of go.Scatter).
     traces: list[dict] = []
@@ -312,10 +324,11 @@ def _figure(
         any_missing |= cls < 0
         label = _text(vals.at[code, "label"]) if has_row else ""
         if has_row and not label and cls >= 0:
-            label = value_format.format(value)
+            label = formatter(value)
         cases = _text(vals.at[code, "cases"]) if has_row else ""
+        name = _name(level, code, unit["name"])
         text = _hover(
-            unit["name"],
+            name,
             label,
             cases,
             value_label=value_label,
@@ -335,7 +348,7 @@ def _figure(
             "hoveron": "fills",
             "hoverinfo": "text",
             "text": text,
-            "name": unit["name"],
+            "name": name,
             "showlegend": False,
             "meta": {"code": code, "missing": cls < 0},
         }
@@ -371,7 +384,7 @@ def _figure(
             "hoverinfo": "text",
             "text": hover_text,
             "marker": {"size": 10, "color": "rgba(0,0,0,0)", "line": {"width": 0}},
-            "hoverlabel": {"bgcolor": hover_bg},
+            "hoverlabel": {"bgcolor": hover_bg, "font": {"family": fonts.css_family()}},
             "showlegend": False,
             "meta": {"hover_points": True},
         }
@@ -415,6 +428,8 @@ def _figure(
         yaxis={**axis, "range": [y0 - pad_y, y1 + pad_y], "scaleanchor": "x", "scaleratio": ratio},
         hovermode="closest",
         dragmode="pan",
+        font={"family": fonts.css_family()},
+        hoverlabel={"font": {"family": fonts.css_family()}},
         legend={
             "title": {"text": html.escape(value_label, quote=False)},
             "itemclick": False,
@@ -436,7 +451,7 @@ def province_map(
     *,
     country: str | None,
     value_label: str,
-    value_format: str = "{:.1f}",
+    formatter: Formatter | None = None,
     colors: str = "sequential",
     height: int = 520,
     cases_label: str = "Cases",
@@ -449,6 +464,8 @@ def province_map(
 
     values: columns province (ISO 3166-2 code), value (float, NaN when suppressed or
     missing), label (hover text for the value, e.g. "2.8" or "<10"), cases (e.g. "134").
+    formatter: writes a value (the legend's class ranges; a value without a label);
+    by default dashboard.formats' "rate" (one decimal).
     Provinces with no finite value are drawn light grey; provinces with no row say
     no_data_label. Five equal-interval classes over the data range (fewer if the data
     have a single value), or the class `edges` given (e.g. those of a heatmap on the same
@@ -468,7 +485,7 @@ def province_map(
         units,
         values,
         value_label=value_label,
-        value_format=value_format,
+        formatter=formatter or formats.formatter("rate"),
         colors=colors,
         height=height,
         cases_label=cases_label,
@@ -485,7 +502,7 @@ def country_map(
     values: pd.DataFrame,
     *,
     value_label: str,
-    value_format: str = "{:.1f}",
+    formatter: Formatter | None = None,
     height: int = 520,
     colors: str = "sequential",
     cases_label: str = "Cases",
@@ -501,7 +518,7 @@ def country_map(
         units,
         values,
         value_label=value_label,
-        value_format=value_format,
+        formatter=formatter or formats.formatter("rate"),
         colors=colors,
         height=height,
         cases_label=cases_label,

@@ -2,7 +2,8 @@
 
 view() turns a suppressed frame into the table a user sees: for every measure column it
 takes the `_label` text, never the number, so a table or a download cannot carry more than
-the chart. Nothing here imports streamlit.
+the chart. Excel downloads name a font that writes the language's script
+(dashboard/fonts.py). Nothing here imports streamlit.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from dashboard import fonts, i18n
 from dashboard.suppress import MARK, require_suppressed
 
 VIEW_MARK = "table_view"
@@ -45,11 +47,16 @@ def to_csv(table: pd.DataFrame) -> bytes:
     return table.to_csv(index=False).encode("utf-8-sig")  # BOM: Excel reads UTF-8 correctly
 
 
-def to_excel(table: pd.DataFrame, sheet: str = "data", note: str | None = None) -> bytes:
-    """An .xlsx file with the table as text (what is shown), and an optional note below."""
+def to_excel(
+    table: pd.DataFrame, sheet: str = "data", note: str | None = None, font: str | None = None
+) -> bytes:
+    """An .xlsx file with the table as text (what is shown), and an optional note below,
+    every cell in `font` (by default the current language's, dashboard/fonts.py)."""
     require_view(table)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="xlsxwriter") as writer:
+    font = font or fonts.spreadsheet_font(i18n.get_locale())
+    options = {"default_format_properties": {"font_name": font, "font_size": 11}}
+    with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         name = sheet[:31] or "data"
         table.to_excel(writer, sheet_name=name, index=False)
         sheet_ws = writer.sheets[name]

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, config, db, filters, i18n, signin, tables
+from dashboard import charts, config, db, filters, fonts, i18n, signin, tables
 from dashboard.i18n import t
 from dashboard.queries import meta as meta_q
 from dashboard.queries.meta import Options
@@ -166,6 +166,7 @@ def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> Non
     tables.require_view(table)
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     note = note or t("download.note", k=k_value())
+    font = fonts.spreadsheet_font(i18n.get_locale())  # now: the file is made after the run
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("download.csv"),
@@ -178,7 +179,7 @@ def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> Non
     )
     xlsx_col.download_button(
         t("download.excel"),
-        data=lambda: tables.to_excel(table, sheet=stem, note=note),
+        data=lambda: tables.to_excel(table, sheet=stem, note=note, font=font),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{stem}",

@@ -39,15 +39,15 @@ def body(ctx: ui.PageContext) -> None:
     one = outcomes.for_dimension(by_area, dimension, measure)
     # one set of colour classes for the map and the heatmap: a colour means the same values
     edges = maps.class_edges(by_area[measure])
-    value_format = outcomes.measure_format(measure)
-    classes = (edges, maps.class_colors(len(edges) - 1), [value_format.format(e) for e in edges])
+    formatter = outcomes.measure_format(measure)  # writes a value the reader's way
+    classes = (edges, maps.class_colors(len(edges) - 1), [formatter(e) for e in edges])
 
     # 1. the map
     ui.section(t(f"outcomes.map.title_{area}", dimension=dim_label, place=place))
     values = outcomes.map_frame(one)
     map_text = {
         "value_label": measure_title,
-        "value_format": value_format,
+        "formatter": formatter,
         "edges": edges,
         "height": ui.map_height(),
         "cases_label": t("col.cases_behind"),

@@ -248,7 +248,10 @@ def test_a_sidebar_filter_updates_the_link_and_the_figures(browser, server):
     before = metric.locator('[data-testid="stMetricValue"]').inner_text()
 
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_role("combobox", name=i18n.t("filters.sex"), exact=True).click()
+    sex = sidebar.get_by_role("combobox", name=i18n.t("filters.sex"), exact=True)
+    sex.scroll_into_view_if_needed()  # below the fold, under the language picker:
+    page.wait_for_timeout(300)  # a drop-down opened while the sidebar still scrolls closes
+    sex.click()
     page.get_by_role("option", name=i18n.label("sex", "female"), exact=True).click()
 
     page.wait_for_function("() => new URLSearchParams(location.search).get('sex') === 'female'")

@@ -301,7 +301,7 @@ def _install_maps_stand_in() -> None:
             *,
             country,
             value_label,
-            value_format="{:.1f}",
+            formatter=None,
             colors="sequential",
             height=520,
             **text,
@@ -309,7 +309,7 @@ def _install_maps_stand_in() -> None:
             MAP_CALLS.append(("province", values.copy(), {"country": country}))
             return go.Figure(go.Bar(x=list(values["province"]), y=list(values["value"])))
 
-        def country_map(values, *, value_label, value_format="{:.1f}", height=520, **text):
+        def country_map(values, *, value_label, formatter=None, height=520, **text):
             MAP_CALLS.append(("country", values.copy(), {}))
             return go.Figure(go.Bar(x=list(values["province"]), y=list(values["value"])))
 

@@ -8,9 +8,13 @@ Giessing and Tent 2019; sdcTools' R packages cellKey and ptable):
   fixed by its keyed hash at publish (etl/publish/sql/staging/stg_cases.sql);
 * the marts carry, beside every count, the sum of the record keys of what it counts, so any
   selection's key sum is the sum over its cells, whatever the filters;
-* a count n over a set of cases with key sum S gets the noise d = ptable(n, S mod M): the
-  same cases give the same noise on every page, session, filter order and download, and no
-  amount of asking again averages it away;
+* a count n over a set of cases with key sum S gets the noise d = ptable(n, scramble(S mod
+  M, n)): the same cases give the same noise on every page, session, filter order and
+  download, and no amount of asking again averages it away. scramble() is a fixed
+  permutation of 0..M-1 (for each n), so the cell key stays uniform; it makes cell keys that
+  differ a little, or counts that differ, pick unrelated noise: otherwise a small group B
+  whose key sum is near a multiple of M would move the cell key of A + B so little from A's
+  that both got the same noise, and A + B minus A would give B's count exactly;
 * the perturbation table (data/reference/ptable.yaml, built by `python -m dashboard.cellkey`
   from dashboard.yaml's `disclosure` settings) keeps 0 at 0, moves no count of k or more
   below k, adds at most `max` and has the documented variance and a mean of (about) 0;
@@ -178,12 +182,31 @@ def load(path: Path = PTABLE_FILE) -> PTable:
 # --- applying it --------------------------------------------------------------------------
 
 
+def scramble(cell_key: np.ndarray, n: np.ndarray, modulus: int) -> np.ndarray:
+    """A fixed permutation of 0..M-1 (M a power of two) for each count n: the cell key's
+    place in the table. Each step is invertible on the key's bits (an offset by n, an odd
+    multiplier, a right xor-shift), so a uniform cell key stays uniform."""
+    bits = int(modulus).bit_length() - 1
+    if modulus != 1 << bits or bits < 4:
+        raise ValueError(f"the record-key modulus must be a power of two from 16, not {modulus}")
+    mask = np.uint64(modulus - 1)
+    x = (
+        np.asarray(cell_key, dtype=np.uint64) + np.asarray(n, dtype=np.uint64) * np.uint64(0x9E37)
+    ) & mask
+    with np.errstate(over="ignore"):
+        for multiplier in (0x2C1B3C6D, 0x297A2D39, 0x5851F42D):
+            x = (x * np.uint64(multiplier)) & mask
+            x ^= x >> np.uint64((bits + 1) // 2)
+    return x.astype(np.int64)
+
+
 def perturb(table: PTable, n: np.ndarray, key_sum: np.ndarray, modulus: int) -> np.ndarray:
-    """Counts with their noise: n + ptable(n, S mod M). Counts under k are returned as they
-    are (they are never shown); 0 stays 0."""
+    """Counts with their noise: n + ptable(n, scramble(S mod M, n)). Counts under k are
+    returned as they are (they are never shown); 0 stays 0."""
     n = np.asarray(n, dtype=np.int64)
     key_sum = np.asarray(key_sum, dtype=np.int64)
-    position = (np.mod(key_sum, modulus) * RESOLUTION) // modulus  # 0 .. RESOLUTION - 1
+    cell_key = scramble(np.mod(key_sum, modulus), n, modulus)
+    position = (cell_key * RESOLUTION) // modulus  # 0 .. RESOLUTION - 1
     counts, upper, noise = table.thresholds()
     row = np.minimum(n, table.top)
     out = n.copy()

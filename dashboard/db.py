@@ -17,6 +17,7 @@ Nothing here imports streamlit.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 import threading
@@ -66,6 +67,7 @@ class Published:
         self._identity: Identity | None = None
         self._active = 0
         self._cond = threading.Condition()
+        self._relations: tuple[Identity | None, list[tuple[str, bool]]] | None = None
         self.opened = 0  # how many times a file was opened (tests check the reopen)
 
     def exists(self) -> bool:
@@ -114,6 +116,19 @@ class Published:
         with self.cursor() as cur:
             return cur.execute(sql, params or {}).df()
 
+    def relations(self, cur: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
+        """The main schema's relations and whether each has a country column, read once per
+        published file (cur: a cursor of the current one)."""
+        identity = self._identity
+        cached = self._relations
+        if cached is None or cached[0] != identity:
+            found = cur.execute(
+                "SELECT table_name, bool_or(column_name = 'country') FROM information_schema.columns "
+                "WHERE table_catalog = current_database() AND table_schema = 'main' GROUP BY table_name"
+            ).fetchall()
+            self._relations = cached = (identity, found)
+        return cached[1]
+
     def close(self) -> None:
         with self._cond:
             self._cond.wait_for(lambda: self._active == 0, timeout=self._drain_seconds)
@@ -121,6 +136,16 @@ class Published:
                 self._con.close()
             self._con = None
             self._identity = None
+
+
+@functools.lru_cache(maxsize=256)
+def _tables_named(sql: str) -> frozenset[str]:
+    """The relations a query names, as written (qualified names kept), parsed once per text."""
+    try:
+        # the parser cannot prepare $parameters here: their values do not name tables
+        return frozenset(duckdb.get_table_names(_PARAMETER.sub("NULL", sql), qualified=True))
+    except duckdb.Error as exc:
+        raise PermissionError(f"the query cannot be checked ({exc})") from exc
 
 
 class Scoped:
@@ -159,10 +184,7 @@ class Scoped:
         return self.published.version()
 
     def _relations(self, cur: duckdb.DuckDBPyConnection) -> list[tuple[str, bool]]:
-        return cur.execute(
-            "SELECT table_name, bool_or(column_name = 'country') FROM information_schema.columns "
-            "WHERE table_catalog = current_database() AND table_schema = 'main' GROUP BY table_name"
-        ).fetchall()
+        return self.published.relations(cur)
 
     def _shadow(self, cur: duckdb.DuckDBPyConnection, relations: list[tuple[str, bool]]) -> None:
         catalog = cur.execute("SELECT current_database()").fetchone()[0]
@@ -188,12 +210,7 @@ class Scoped:
 
     def _check(self, sql: str, relations: list[tuple[str, bool]]) -> None:
         names = {name for name, _ in relations}
-        try:
-            # the parser cannot prepare $parameters here: their values do not name tables
-            used = duckdb.get_table_names(_PARAMETER.sub("NULL", sql), qualified=True)
-        except duckdb.Error as exc:
-            raise PermissionError(f"the query cannot be checked ({exc})") from exc
-        beyond = sorted(n for n in used if n not in names)  # CTEs are not listed
+        beyond = sorted(n for n in _tables_named(sql) if n not in names)  # CTEs are not listed
         if beyond:
             raise PermissionError(f"the query names relations out of reach: {beyond}")
 

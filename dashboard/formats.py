@@ -33,7 +33,9 @@ def number(value: float, kind: str) -> str:
 
 
 def formatter(kind: str) -> Callable[[float], str]:
-    return lambda value: number(value, kind)
+    """number(value, kind) for many values: the kind's format looked up once."""
+    spec = _spec(kind)
+    return spec.format
 
 
 def decimals(kind: str) -> int:

@@ -142,64 +142,70 @@ def protect(
     if not exact and any(isinstance(r, Records) for r in rules.values()):
         raise ProtectionError("exact record counts are for the data team only")
 
-    out = df.drop(columns=[f"{c}_key" for c, r in rules.items() if isinstance(r, Count)])
-    true = {c: pd.to_numeric(df[c], errors="coerce").astype("float64") for c in rules}
-    shown: dict[str, pd.Series] = {}
-    hidden: dict[str, pd.Series] = {}
-    undefined: dict[str, pd.Series] = {}
-    index = df.index
+    # numpy arrays throughout: frames are small, and pandas' per-column overhead was most
+    # of the cost of protecting one
+    def numbers(col: str) -> np.ndarray:
+        return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+    true = {c: numbers(c) for c in rules}
+    shown: dict[str, np.ndarray] = {}
+    hidden: dict[str, np.ndarray] = {}
+    undefined: dict[str, np.ndarray] = {}
+    rows = len(df)
     for col in sorted(rules, key=lambda c: _RANK[type(rules[c])]):
         rule, v = rules[col], true[col]
         if isinstance(rule, Count):
-            n = v.fillna(0).astype("int64")
-            keys = pd.to_numeric(df[f"{col}_key"], errors="coerce").fillna(0).astype("int64")
-            noisy = cellkey.perturb(table, n.to_numpy(), keys.to_numpy(), modulus)
-            shown[col] = pd.Series(noisy.astype("float64"), index=index).where(v.notna())
+            n = np.nan_to_num(v).astype("int64")
+            keys = np.nan_to_num(numbers(f"{col}_key")).astype("int64")
+            noisy = cellkey.perturb(table, n, keys, modulus).astype("float64")
+            shown[col] = np.where(np.isnan(v), np.nan, noisy)
             hidden[col] = (n > 0) & (n < k)
-            undefined[col] = v.isna()
+            undefined[col] = np.isnan(v)
         elif isinstance(rule, Sum):
-            n = true[rule.n].fillna(0)
-            keys = pd.to_numeric(df[f"{rule.n}_key"], errors="coerce").fillna(0)
-            noisy = cellkey.perturb_sum(
-                table, v.fillna(0).to_numpy(), n.to_numpy(), keys.to_numpy(), rule.unit
-            )
-            shown[col] = pd.Series(noisy, index=index).where(v.notna())
+            n = np.nan_to_num(true[rule.n])
+            keys = np.nan_to_num(numbers(f"{rule.n}_key"))
+            noisy = cellkey.perturb_sum(table, np.nan_to_num(v), n, keys, rule.unit)
+            shown[col] = np.where(np.isnan(v), np.nan, noisy)
             hidden[col] = hidden[rule.n].copy()
-            undefined[col] = v.isna()
+            undefined[col] = np.isnan(v) | (n <= 0)  # a sum over no case is no data
         elif isinstance(rule, Ratio):
             over_col = rule.over or rule.den
-            over = true[over_col].fillna(0)
+            over = np.nan_to_num(true[over_col])
             hide = ((over > 0) & (over < k)) | hidden[over_col]
-            if rule.den is None:
-                value = shown[rule.num] * rule.scale
-                undefined[col] = value.isna() | (over <= 0)
-            else:
-                den = shown[rule.den]
-                value = shown[rule.num] / den.where(den > 0) * rule.scale
-                hide = hide | hidden[rule.den]
-                undefined[col] = value.isna() | (true[rule.den].fillna(0) <= 0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                if rule.den is None:
+                    value = shown[rule.num] * rule.scale
+                    undefined[col] = np.isnan(value) | (over <= 0)
+                else:
+                    den = shown[rule.den]
+                    value = shown[rule.num] / np.where(den > 0, den, np.nan) * rule.scale
+                    hide = hide | hidden[rule.den]
+                    undefined[col] = np.isnan(value) | (np.nan_to_num(true[rule.den]) <= 0)
             if isinstance(rules[rule.num], Count):
                 hide = hide | hidden[rule.num]
             shown[col] = value
             hidden[col] = hide
         elif isinstance(rule, Statistic):
-            n = true[rule.n].fillna(0)
+            n = np.nan_to_num(true[rule.n])
             shown[col] = v
             hidden[col] = ((n > 0) & (n < k)) | hidden[rule.n]
-            undefined[col] = v.isna() | (n <= 0)
+            undefined[col] = np.isnan(v) | (n <= 0)
         elif isinstance(rule, Derived):
             for other in rule.of:
                 if other not in hidden:
                     raise ProtectionError(f"{col} is derived from {other}, which has no rule")
-            shown[col] = pd.Series(rule.compute(*(shown[o] for o in rule.of)), index=index)
+            value = rule.compute(*(pd.Series(shown[o], index=df.index) for o in rule.of))
+            shown[col] = pd.to_numeric(pd.Series(value), errors="coerce").to_numpy(
+                dtype="float64", na_value=np.nan
+            )
             hidden[col] = np.logical_or.reduce([hidden[o] for o in rule.of])
-            undefined[col] = shown[col].isna() | np.logical_or.reduce(
+            undefined[col] = np.isnan(shown[col]) | np.logical_or.reduce(
                 [undefined[o] for o in rule.of]
             )
         else:  # Records, Amount: as they are
             shown[col] = v
-            hidden[col] = pd.Series(False, index=index)
-            undefined[col] = v.isna()
+            hidden[col] = np.zeros(rows, dtype=bool)
+            undefined[col] = np.isnan(v)
 
     if group_by is not None:
         small = _small_groups(df, rules, true, list(group_by), k)
@@ -208,22 +214,41 @@ def protect(
                 hidden[col] = hidden[col] | small
 
     sup, nodata = hidden_text(k), t("value.no_data")
+    columns: dict[str, object] = {}
     for col, rule in rules.items():
-        hide = pd.Series(hidden[col], index=index).fillna(False).astype(bool)
-        undef = pd.Series(undefined[col], index=index).fillna(False).astype(bool) & ~hide
-        value = shown[col].where(~(hide | undef))
-        value = value.map(lambda x, kind=rule.kind: formats.rounded(x, kind))
-        out[col] = value.astype("float64")
-        out[f"{col}_label"] = pd.Series(
+        hide = hidden[col]
+        undef = undefined[col] & ~hide
+        value = np.round(np.where(hide | undef, np.nan, shown[col]), formats.decimals(rule.kind))
+        text = formats.formatter(rule.kind)
+        columns[col] = value
+        columns[f"{col}_label"] = np.array(
             [
-                sup if h else nodata if u else formats.number(x, rule.kind)
+                sup if h else nodata if u else text(x)
                 for h, u, x in zip(hide, undef, value, strict=True)
             ],
-            index=index,
-            dtype="object",
+            dtype=object,
         )
-    out.attrs[MARK] = {"k": k, "columns": list(rules)}
+    keys = [f"{c}_key" for c, r in rules.items() if isinstance(r, Count)]
+    out = df.drop(columns=keys + [c for c in columns if c in df.columns])
+    out = pd.concat([out, pd.DataFrame(columns, index=df.index)], axis=1)
+    out.attrs[MARK] = {
+        "k": k,
+        "columns": list(rules),
+        # what each figure is over, for checks of the output (tests/dashboard)
+        "counts": [c for c, r in rules.items() if isinstance(r, Count)],
+        "over": {c: _over(r) for c, r in rules.items() if _over(r)},
+        "group_by": None if group_by is None else list(group_by),
+    }
     return out
+
+
+def _over(rule: Rule) -> str | None:
+    """The count of cases a figure is over (None for counts, records and amounts)."""
+    if isinstance(rule, Ratio):
+        return rule.over or rule.den
+    if isinstance(rule, Sum | Statistic):
+        return rule.n
+    return None
 
 
 def _check_columns(df: pd.DataFrame, rules: Mapping[str, Rule], passthrough: set[str]) -> None:
@@ -262,16 +287,19 @@ def _check_columns(df: pd.DataFrame, rules: Mapping[str, Rule], passthrough: set
 
 def _small_groups(
     df: pd.DataFrame, rules: Mapping[str, Rule], true: dict, by: list[str], k: int
-) -> pd.Series:
+) -> np.ndarray:
     """Rows of a group whose largest count is under k: a group of fewer than k cases."""
     counts = [c for c, r in rules.items() if isinstance(r, Count)]
     if not counts or df.empty:
-        return pd.Series(False, index=df.index)
-    largest = pd.concat([true[c].fillna(0) for c in counts], axis=1).max(axis=1)
+        return np.zeros(len(df), dtype=bool)
+    largest = np.nan_to_num(np.vstack([true[c] for c in counts])).max(axis=0)
     if by:
-        largest = largest.groupby([df[c] for c in by], dropna=False, sort=False).transform("max")
+        groups = pd.Series(largest, index=df.index).groupby(
+            [df[c] for c in by], dropna=False, sort=False
+        )
+        largest = groups.transform("max").to_numpy()
     else:
-        largest = pd.Series(largest.max(), index=df.index)
+        largest = np.full(len(df), largest.max())
     return (largest > 0) & (largest < k)
 
 

@@ -40,7 +40,8 @@ def life_table(hist: pd.DataFrame, table: cellkey.PTable, modulus: int) -> pd.Da
     Months are pooled from the last step until at least k cases reached reintegration in
     the pool; the step's hazard is reached / (followed at the pool's start - half the cases
     censored in it), from perturbed counts (the actuarial life table). The table stops
-    before the first month where fewer than k cases are followed."""
+    at the first month where fewer than k cases are still followed: no step describes a
+    time when fewer than k were."""
     k = table.k
     hist = hist.sort_values("months").reset_index(drop=True)
     if hist.empty:
@@ -58,7 +59,7 @@ def life_table(hist: pd.DataFrame, table: cellkey.PTable, modulus: int) -> pd.Da
     rows, survival, start = [], 1.0, 0
     pool_d = pool_dk = pool_c = pool_ck = 0
     for i, month in enumerate(hist["months"]):
-        if at_risk[start] < k:
+        if at_risk[i] < k:
             break
         pool_d += int(reached[i])
         pool_dk += int(reached_key[i])

@@ -151,7 +151,15 @@ def _build(
             _check(con, name, framework)
         else:
             into = storage.target(name, contract)
-            con.execute(f"INSERT INTO pub.{into} BY NAME\nSELECT * FROM (\n{query}\n)", bound)
+            order = storage.sort_order(name, contract)
+            insert = f"INSERT INTO pub.{into} BY NAME\nSELECT * FROM (\n{query}\n)"
+            if order:  # stored in the order the dashboard reads (the sort needs the setting)
+                con.execute("SET preserve_insertion_order = true")
+                insert += f"\nORDER BY {', '.join(order)}"
+            try:
+                con.execute(insert, bound)
+            finally:
+                con.execute("SET preserve_insertion_order = false")
         if step.params_sql:  # lists bound as constant parameters of the steps that read it
             result = con.execute(step.params_sql)
             columns = [d[0] for d in result.description]

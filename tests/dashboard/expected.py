@@ -22,6 +22,17 @@ def _table() -> dict:
 TABLE = _table()
 
 
+def scramble(cell_key: int, n: int, modulus: int) -> int:
+    """The documented permutation of the cell key: offset by n x 0x9E37, then three rounds
+    of an odd multiplier and a right xor-shift by half the bits (rounded up), mod M."""
+    bits = modulus.bit_length() - 1
+    x = (cell_key + n * 0x9E37) % modulus
+    for multiplier in (0x2C1B3C6D, 0x297A2D39, 0x5851F42D):
+        x = (x * multiplier) % modulus
+        x ^= x >> ((bits + 1) // 2)
+    return x
+
+
 def noisy(n: int, key_sum: int, modulus: int = MODULUS) -> int:
     """n plus the noise its cell key picks (counts under k are never shown: as they are)."""
     n, key_sum = int(n), int(key_sum)
@@ -29,7 +40,7 @@ def noisy(n: int, key_sum: int, modulus: int = MODULUS) -> int:
         return n
     rows = {int(r): row for r, row in TABLE["rows"].items()}
     row = rows[min(n, max(rows))]
-    position = (key_sum % modulus) * TABLE["resolution"] // modulus
+    position = scramble(key_sum % modulus, n, modulus) * TABLE["resolution"] // modulus
     upper = 0
     for noise in sorted(row, key=int):
         upper += row[noise]

@@ -42,6 +42,20 @@ def test_perturb_matches_the_independent_lookup_and_keeps_zero_and_small_counts(
     assert cellkey.perturb(table, [500], [3], 256)[0] == ex.noisy(500, 3, modulus=256)
 
 
+def test_scramble_is_a_permutation_for_every_count_and_unrelates_near_keys():
+    keys = np.arange(4096)
+    for n in (10, 12, 57, 4000):
+        assert sorted(cellkey.scramble(keys, np.full(4096, n), 4096).tolist()) == keys.tolist()
+    table = cellkey.load()
+    # two cells whose key sums differ a little get the same noise no more often than
+    # unrelated cells would (about 27% for this table), not nearly always
+    a = cellkey.perturb(table, np.full(4096, 50), keys, 4096) - 50
+    b = cellkey.perturb(table, np.full(4096, 53), keys + 200, 4096) - 53
+    assert (a == b).mean() < 0.35
+    with pytest.raises(ValueError, match="power of two"):
+        cellkey.scramble(keys, keys, 1000)
+
+
 def test_noise_is_spread_as_the_table_says():
     table = cellkey.load()
     keys = np.arange(4096)

@@ -39,6 +39,7 @@ class Role:
     key: str
     pages: tuple[str, ...]
     one_country: bool  # its users must be given exactly one country
+    exact_records: bool = False  # may see exact row counts of files (the loads log)
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,12 @@ def roles() -> dict[str, Role]:
             raise AccessConfigError(f"role {key!r} lists unknown pages: {', '.join(unknown)}")
         # menu order is the pages list's order, whatever order the role names them in
         ordered = tuple(p for p in pages if p in wanted)
-        out[key] = Role(key=key, pages=ordered, one_country=bool(spec.get("one_country", False)))
+        out[key] = Role(
+            key=key,
+            pages=ordered,
+            one_country=bool(spec.get("one_country", False)),
+            exact_records=bool(spec.get("exact_records", False)),
+        )
     return out
 
 

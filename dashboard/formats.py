@@ -143,6 +143,9 @@ def number(value: float, kind: str) -> str:
 
 
 def formatter(kind: str) -> Callable[[float], str]:
+    """number(value, kind) as a function of the value (the kind checked now; the pattern
+    of each language is made once and kept)."""
+    _kind(kind)
     return lambda value: number(value, kind)
 
 

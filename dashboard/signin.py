@@ -107,13 +107,17 @@ def sign_out() -> None:
     st.session_state.pop(USER_KEY, None)
 
 
-def scope() -> tuple[str, ...] | None:
-    """The countries this run's user may see (None for every country), as current_user()
-    resolved them at the start of the run."""
+def run_user() -> access.User:
+    """This run's user, as current_user() resolved them at the start of the run."""
     user = st.session_state.get(_RUN_USER)
     if user is None:
         raise PermissionError("nobody is signed in")  # fail closed, never open
-    return user.scope
+    return user
+
+
+def scope() -> tuple[str, ...] | None:
+    """The countries this run's user may see (None for every country)."""
+    return run_user().scope
 
 
 def user_box(user: access.User) -> None:

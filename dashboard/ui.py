@@ -19,10 +19,11 @@ import streamlit as st
 
 from dashboard import charts, config, db, filters, fonts, i18n, signin, tables
 from dashboard.i18n import t
+from dashboard.protect import k_value
+from dashboard.queries import base, population
 from dashboard.queries import meta as meta_q
 from dashboard.queries.meta import Options
 from dashboard.queries.selection import Selection
-from dashboard.suppress import k_value
 
 log = logging.getLogger(__name__)
 
@@ -43,13 +44,15 @@ def published() -> db.Published:
     return _published(str(config.published_path()))
 
 
-def _cut(countries: tuple[str, ...] | None) -> db.Published | db.Scoped:
-    return db.Scoped(published(), countries) if countries else published()
+def _cut(countries: tuple[str, ...] | None, *, exact_records: bool = False) -> db.Scoped:
+    return db.Scoped(published(), countries, exact_records=exact_records)
 
 
-def database() -> db.Published | db.Scoped:
-    """The published database as the signed-in user may see it (their countries only)."""
-    return _cut(signin.scope())
+def database() -> db.Scoped:
+    """The published database as the signed-in user may see it (their countries only; exact
+    record counts for a role that may see them)."""
+    user = signin.run_user()
+    return _cut(user.scope, exact_records=user.role.exact_records)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -58,8 +61,8 @@ def _options(path: str, version: tuple, countries: tuple[str, ...] | None) -> Op
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _meta(path: str, version: tuple) -> dict[str, str]:
-    return meta_q.meta(published())
+def _meta(path: str, version: tuple, countries: tuple[str, ...] | None) -> dict[str, str]:
+    return meta_q.meta(_cut(countries))
 
 
 def options() -> Options:
@@ -68,9 +71,12 @@ def options() -> Options:
     return _options(str(pub.path), pub.version(), signin.scope())
 
 
-def meta_info() -> dict[str, str]:
+def meta_info(*, whole_file: bool = False) -> dict[str, str]:
+    """What the published file says about itself, as the signed-in user may be told (their
+    countries' flags only); whole_file: the file's own flags, before anyone signs in (they
+    decide whether sign-in is needed)."""
     pub = published()
-    return _meta(str(pub.path), pub.version())
+    return _meta(str(pub.path), pub.version(), None if whole_file else signin.scope())
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -102,11 +108,15 @@ def run_page(
     *,
     needs_data: bool = True,
     scope: Callable[[Selection], Selection] | None = None,
+    small_selections: bool = False,
 ) -> None:
     """Title and introduction, then body(ctx); any failure becomes a plain message.
 
     scope: how this page narrows the sidebar selection (e.g. the country comparison drops
-    the country filter); the "Showing:" line and ctx.sel follow it."""
+    the country filter); the "Showing:" line and ctx.sel follow it.
+    small_selections: the page shows a selection of fewer than k cases (every figure about
+    cases is protected on its own; the budget page's lines are not about cases); otherwise
+    it says that nothing is shown."""
     st.title(t(f"page.{key}.title"))
     intro = f"page.{key}.intro"
     if i18n.has(intro):
@@ -128,9 +138,15 @@ def run_page(
             sel = scope(sel)
         if sel is not None and needs_data:
             st.caption(t("filters.showing", what=filters.describe(sel)))
+            if not small_selections and 0 < population.cases(pub, sel) < k_value():
+                st.info(t("data.small_selection", k=k_value()), icon=":material/shield:")
+                return
+            st.caption(t("data.adjusted"))
         body(PageContext(db=pub, sel=sel, options=opts, meta=meta_info()))
     except db.DataMissing:
         data_missing()
+    except base.DataOutdated:
+        st.error(t("data.outdated"), icon=":material/error:")
     except db.DataUnreadable:
         log.exception("published database unreadable")
         st.error(t("error.unreadable"), icon=":material/error:")

@@ -18,9 +18,9 @@ from dashboard import access, config, db, users
 from dashboard.queries import base, caseload
 from dashboard.queries.selection import Selection
 from reference.sql import strip_comments
-from tests.dashboard.conftest import QUARTERS
+from tests.dashboard.conftest import QUARTERS, write_published
 from tests.dashboard.test_pages import APP, assert_clean, metrics
-from tests.dashboard.test_queries import expected_kpis, label_count
+from tests.dashboard.test_queries import expected_kpis, shown
 
 DEFAULT = Selection(q_from=QUARTERS[-4], q_to=QUARTERS[-1])
 PASSWORD = "a-long-password-1"
@@ -109,17 +109,23 @@ def test_scoped_database_holds_only_the_users_countries(published):
             whole = published.query(f"SELECT count(*) AS n FROM \"{name}\" WHERE country = 'KH'")  # noqa: S608
             assert len(seen) == whole["n"][0], name
             assert set(seen["country"].dropna()) <= {"KH"}, name
-        elif name in db.Scoped.SHARED:
-            assert len(seen) == len(published.query(f'SELECT * FROM "{name}"')), name  # noqa: S608
+        elif name == "meta":  # the file's facts, and the flags of the user's countries only
+            assert not seen["key"].str.contains(":").any()
+            assert set(seen["key"]) >= {
+                "as_of",
+                "record_key_modulus",
+                "synthetic",
+                "real_case_data",
+            }
         else:
             assert seen.empty, name  # e.g. the load log: other countries' agencies
 
 
 def test_a_query_without_a_country_filter_still_sees_one_country(published, frames):
     # what a page that forgot the filter would ask: every country
-    shown = caseload.kpis(db.Scoped(published, ("KH",)), DEFAULT)
+    cut = caseload.kpis(db.Scoped(published, ("KH",)), DEFAULT)
     alone = caseload.kpis(published, DEFAULT.replace(country="KH"))
-    assert shown.equals(alone)
+    assert cut.equals(alone)
     exp = expected_kpis(frames, DEFAULT.replace(country="KH"))
     everyone = expected_kpis(frames, DEFAULT)
     assert exp["active_cases"] < everyone["active_cases"]
@@ -129,6 +135,41 @@ def test_scoped_database_refuses_codes_that_are_not_countries(published):
     for bad in [(), ("KH') OR true --",), ("XX",)]:
         with pytest.raises(ValueError):
             db.Scoped(published, bad)
+
+
+def test_a_users_view_refuses_relations_out_of_reach(published):
+    # the stored tables and other catalogs are not cut by country: no query may name them
+    for countries in (("KH",), None):
+        view = db.Scoped(published, countries)
+        for sql in (
+            "SELECT * FROM store.mart_caseload",
+            "SELECT * FROM main.mart_caseload",
+            'SELECT * FROM "published".main.meta',
+            "SELECT count(*) FROM mart_caseload, store.cells",
+            "SELECT * FROM mart_caseload WHERE cell_id IN (SELECT cell_id FROM store.cells)",
+        ):
+            with pytest.raises(PermissionError, match="out of reach"):
+                view.query(sql)
+        assert not view.query(
+            "WITH t AS (SELECT * FROM mart_caseload) SELECT count(*) FROM t"
+        ).empty
+
+
+def test_meta_tells_a_country_limited_user_about_their_countries_only(tmp_path, frames):
+    changed = {name: frame.copy() for name, frame in frames.items()}
+    meta = changed["meta"]
+    meta.loc[meta["key"] == "real_case_data", "value"] = "true"  # some country has real data
+    meta.loc[meta["key"] == "real_case_data:VN", "value"] = "true"
+    write_published(tmp_path / "published.duckdb", changed)
+    pub = db.Published(tmp_path / "published.duckdb")
+    try:
+        flags = lambda view: dict(view.query("SELECT key, value FROM meta").to_numpy())  # noqa: E731
+        assert flags(db.Scoped(pub, ("KH",)))["real_case_data"] == "false"
+        assert flags(db.Scoped(pub, ("VN",)))["real_case_data"] == "true"
+        assert flags(db.Scoped(pub, ("KH", "VN")))["real_case_data"] == "true"
+        assert flags(pub)["real_case_data"] == "true"  # the whole file: the sign-in gate
+    finally:
+        pub.close()
 
 
 def test_dashboard_sql_names_no_catalog_or_stored_table():
@@ -178,7 +219,7 @@ def test_a_ministry_user_sees_its_country_only(secrets, frames):
     assert_clean(at)
     assert at.selectbox(key="f_country").options == ["Cambodia"]
     exp = expected_kpis(frames, DEFAULT.replace(country="KH"))
-    assert metrics(at)["Active cases"][0] == label_count(exp["active_cases"])
+    assert metrics(at)["Active cases"][0] == shown(exp, "active_cases")
     assert any("sokha" in c.value and "ministry" in c.value for c in at.sidebar.caption)
     # a page outside the role is not even registered with the router
     with pytest.raises(ValueError, match="Could not find a navigation page"):

@@ -41,9 +41,8 @@ st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wi
 try:
     filters.language_picker()
     published = ui.published()
-    info = ui.meta_info() if published.exists() else {}
-    synthetic = meta_q.is_synthetic(info)
-    real = bool(info) and meta_q.has_real_case_data(info)  # nothing published: nothing to hide
+    whole = ui.meta_info(whole_file=True) if published.exists() else {}
+    real = bool(whole) and meta_q.has_real_case_data(whole)  # nothing published: nothing to hide
 except Exception:  # without knowing what the file holds, show nothing
     log.exception("published database unreadable")
     st.error(t("error.unreadable"), icon=":material/error:")
@@ -78,8 +77,9 @@ signin.user_box(user)
 opts = None
 try:
     if published.exists():
-        if synthetic:
-            ui.synthetic_banner(mixed=real)
+        info = ui.meta_info()  # about the user's countries only
+        if meta_q.is_synthetic(info):
+            ui.synthetic_banner(mixed=meta_q.has_real_case_data(info))
         opts = ui.options()
         if opts.quarters and spec.filters:
             filters.sidebar(opts)

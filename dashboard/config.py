@@ -39,10 +39,22 @@ class Settings:
 
     @property
     def k(self) -> int:
-        k = int(self.data["suppression"]["k"])
+        k = int(self.data["disclosure"]["k"])
         if k < 2:
-            raise ValueError("suppression.k must be at least 2")
+            raise ValueError("disclosure.k must be at least 2")
         return k
+
+    @property
+    def max_noise(self) -> int:
+        return int(self.data["disclosure"]["max_noise"])
+
+    @property
+    def noise_variance(self) -> float:
+        return float(self.data["disclosure"]["noise_variance"])
+
+    @property
+    def magnitude_noise(self) -> float:
+        return float(self.data["disclosure"]["magnitude_noise"])
 
     @property
     def default_quarters(self) -> int:

@@ -185,15 +185,20 @@ def sidebar(opts: Options) -> Selection:
             help=t("filters.country_help"),
         )
         country = st.session_state["f_country"] or None
+        provinces = _choices(opts, "f_provinces", st.session_state)
+        if country and not provinces:  # a role whose figures stop at the country
+            placeholder = t("filters.no_provinces_for_role")
+        else:
+            placeholder = (
+                t("filters.all_provinces") if country else t("filters.choose_country_first")
+            )
         st.multiselect(
             t("filters.province"),
-            _choices(opts, "f_provinces", st.session_state),
+            provinces,
             key="f_provinces",
             format_func=lambda c: i18n.label("province", c),
-            placeholder=t("filters.all_provinces")
-            if country
-            else t("filters.choose_country_first"),
-            disabled=country is None,
+            placeholder=placeholder,
+            disabled=country is None or not provinces,
         )
         quarters = _choices(opts, "f_from", st.session_state)
         col_from, col_to = st.columns(2)
@@ -234,6 +239,16 @@ def keep() -> None:
     for key in KEYS:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def chosen() -> dict[str, Any]:
+    """The filters chosen now, named as in the link (for the audit trail): no figures."""
+    out: dict[str, Any] = {}
+    for key, name in KEYS.items():
+        value = st.session_state.get(key)
+        if value not in (None, "", []):
+            out[name] = list(value) if isinstance(value, list) else value
+    return out
 
 
 def link_items() -> list[tuple[str, str]]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import access, i18n
+from dashboard import access, cellkey, formats, i18n
 from dashboard.i18n import t
 from reference import framework
 
@@ -136,3 +136,19 @@ def roles() -> pd.DataFrame:
             for role in access.roles().values()
         ]
     )
+
+
+def perturbation() -> pd.DataFrame:
+    """The perturbation table (data/reference/ptable.yaml): for a true count, the chance of
+    each adjustment. Reference text: the method's parameters, not figures from the data."""
+    table = cellkey.load()
+    noises = sorted({d for row in table.rows.values() for d in row})
+    rows = []
+    for n, row in sorted(table.rows.items()):
+        label = t("method.ptable.count_and_above", n=n) if n == table.top else str(n)
+        entry = {t("method.ptable.count"): label}
+        for d in noises:
+            share = row.get(d, 0) / cellkey.RESOLUTION
+            entry[f"{d:+d}"] = formats.number(share, "share") if d in row else "–"
+        rows.append(entry)
+    return _text(rows)

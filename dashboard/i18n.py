@@ -167,6 +167,9 @@ def label(kind: str, code: str | None, field: str = "label") -> str:
         return t(f"{kind}.all") if has(f"{kind}.all") else ""
     if kind == "province" and code.endswith("-UNK"):
         return t("province.not_recorded", country=label("country", code.split("-")[0]))
+    if kind == "province" and code in framework.load().country_codes:
+        # a country-level role's figures: every province folded into its country
+        return t("province.whole_country", country=label("country", code))
     key = f"{kind}.{code}.{field}"
     text = _lookup(key)
     return text if text is not None else str(code)

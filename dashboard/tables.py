@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.suppress import MARK, require_suppressed
+from dashboard.protect import MARK, require_protected
 
 VIEW_MARK = "table_view"
 
@@ -20,13 +20,13 @@ VIEW_MARK = "table_view"
 def view(df: pd.DataFrame, columns: Sequence[tuple[str, str]]) -> pd.DataFrame:
     """columns: (column, header) pairs. A column with a `_label` companion is shown as its
     label; other columns (names, quarters) as text."""
-    require_suppressed(df)
+    require_protected(df)
     out = pd.DataFrame(index=df.index)
     for col, header in columns:
         source = df[f"{col}_label"] if f"{col}_label" in df.columns else df[col]
         numeric = pd.api.types.is_numeric_dtype(source) and not pd.api.types.is_bool_dtype(source)
         if numeric and len(source):
-            raise ValueError(f"{col} is numeric without a label: it did not pass suppression")
+            raise ValueError(f"{col} is numeric without a label: it did not pass protection")
         out[header] = source.astype("object").where(source.notna(), "").astype(str)
     out = out.reset_index(drop=True)
     out.attrs[MARK] = df.attrs[MARK]

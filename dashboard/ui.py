@@ -17,15 +17,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, config, db, filters, i18n, signin, tables
+from dashboard import audit, charts, config, db, filters, i18n, signin, tables
 from dashboard.i18n import t
+from dashboard.protect import k_value
+from dashboard.queries import base, population
 from dashboard.queries import meta as meta_q
 from dashboard.queries.meta import Options
 from dashboard.queries.selection import Selection
-from dashboard.suppress import k_value
 
 log = logging.getLogger(__name__)
 
+PAGE_KEY = "_page_this_run"  # the page being drawn (the audit trail records downloads by page)
 STATIC_TABLE = "static_table"  # container key prefix (CSS class st-key-static_table_<name>)
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -43,34 +45,44 @@ def published() -> db.Published:
     return _published(str(config.published_path()))
 
 
-def _cut(countries: tuple[str, ...] | None) -> db.Published | db.Scoped:
-    return db.Scoped(published(), countries) if countries else published()
+def _cut(
+    countries: tuple[str, ...] | None, *, exact_records: bool = False, geography: str = "province"
+) -> db.Scoped:
+    return db.Scoped(published(), countries, exact_records=exact_records, geography=geography)
 
 
-def database() -> db.Published | db.Scoped:
-    """The published database as the signed-in user may see it (their countries only)."""
-    return _cut(signin.scope())
+def database() -> db.Scoped:
+    """The published database as the signed-in user may see it: their countries only, at
+    their role's finest geography, with exact record counts for a role that may see them."""
+    user = signin.run_user()
+    return _cut(user.scope, exact_records=user.role.exact_records, geography=user.role.geography)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _options(path: str, version: tuple, countries: tuple[str, ...] | None) -> Options:
-    return meta_q.options(_cut(countries), countries)
+def _options(
+    path: str, version: tuple, countries: tuple[str, ...] | None, geography: str
+) -> Options:
+    return meta_q.options(_cut(countries, geography=geography), countries, geography=geography)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _meta(path: str, version: tuple) -> dict[str, str]:
-    return meta_q.meta(published())
+def _meta(path: str, version: tuple, countries: tuple[str, ...] | None) -> dict[str, str]:
+    return meta_q.meta(_cut(countries))
 
 
 def options() -> Options:
     """The sidebar's choices, from the data the signed-in user may see."""
     pub = published()
-    return _options(str(pub.path), pub.version(), signin.scope())
+    user = signin.run_user()
+    return _options(str(pub.path), pub.version(), user.scope, user.role.geography)
 
 
-def meta_info() -> dict[str, str]:
+def meta_info(*, whole_file: bool = False) -> dict[str, str]:
+    """What the published file says about itself, as the signed-in user may be told (their
+    countries' flags only); whole_file: the file's own flags, before anyone signs in (they
+    decide whether sign-in is needed)."""
     pub = published()
-    return _meta(str(pub.path), pub.version())
+    return _meta(str(pub.path), pub.version(), None if whole_file else signin.scope())
 
 
 # --- messages -----------------------------------------------------------------------------
@@ -102,11 +114,16 @@ def run_page(
     *,
     needs_data: bool = True,
     scope: Callable[[Selection], Selection] | None = None,
+    small_selections: bool = False,
 ) -> None:
     """Title and introduction, then body(ctx); any failure becomes a plain message.
 
     scope: how this page narrows the sidebar selection (e.g. the country comparison drops
-    the country filter); the "Showing:" line and ctx.sel follow it."""
+    the country filter); the "Showing:" line and ctx.sel follow it.
+    small_selections: the page shows a selection of fewer than k cases (every figure about
+    cases is protected on its own; the budget page's lines are not about cases); otherwise
+    it says that nothing is shown."""
+    st.session_state[PAGE_KEY] = key
     st.title(t(f"page.{key}.title"))
     intro = f"page.{key}.intro"
     if i18n.has(intro):
@@ -128,9 +145,17 @@ def run_page(
             sel = scope(sel)
         if sel is not None and needs_data:
             st.caption(t("filters.showing", what=filters.describe(sel)))
+            if signin.run_user().role.geography == "country" and "province" in st.query_params:
+                st.info(t("access.geography_note"), icon=":material/info:")
+            if not small_selections and 0 < population.cases(pub, sel) < k_value():
+                st.info(t("data.small_selection", k=k_value()), icon=":material/shield:")
+                return
+            st.caption(t("data.adjusted"))
         body(PageContext(db=pub, sel=sel, options=opts, meta=meta_info()))
     except db.DataMissing:
         data_missing()
+    except base.DataOutdated:
+        st.error(t("data.outdated"), icon=":material/error:")
     except db.DataUnreadable:
         log.exception("published database unreadable")
         st.error(t("error.unreadable"), icon=":material/error:")
@@ -161,15 +186,35 @@ def kpis(df: pd.DataFrame, columns: int = 3) -> None:
         )
 
 
+def _audited(make: Callable[[], bytes], file_name: str, rows: int) -> Callable[[], bytes]:
+    """The download's contents, recording who took them when they are asked for (Streamlit
+    calls this when the button is clicked, in a thread of its own: what it records is
+    captured now, while this run knows the user, the page and the filters)."""
+    user = signin.run_user()
+    page = st.session_state.get(PAGE_KEY)
+    chosen = filters.chosen()
+
+    def make_and_record() -> bytes:
+        data = make()
+        audit.trail().record(
+            "download", user=user.name or None, role=user.role.key, page=page,
+            filters=chosen, file=file_name, rows=rows,
+        )  # fmt: skip
+        return data
+
+    return make_and_record
+
+
 def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> None:
-    """CSV and Excel of exactly the table shown (suppressed values as "<10")."""
+    """CSV and Excel of exactly the table shown (protected values as "<10"); each download is
+    written to the audit trail."""
     tables.require_view(table)
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     note = note or t("download.note", k=k_value())
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("download.csv"),
-        data=lambda: tables.to_csv(table),
+        data=_audited(lambda: tables.to_csv(table), f"{stem}.csv", len(table)),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"dl_csv_{stem}",
@@ -178,7 +223,9 @@ def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> Non
     )
     xlsx_col.download_button(
         t("download.excel"),
-        data=lambda: tables.to_excel(table, sheet=stem, note=note),
+        data=_audited(
+            lambda: tables.to_excel(table, sheet=stem, note=note), f"{stem}.xlsx", len(table)
+        ),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{stem}",
@@ -238,6 +285,15 @@ def chart_block(
         st.caption(note)
     with st.expander(t("table.show"), icon=":material/table:"):
         table_block(table, download_name)
+
+
+def text_table(rows: list[dict[str, str]]) -> None:
+    """A table of text that is not figures from the data (the audit trail), as it is."""
+    st.dataframe(pd.DataFrame(rows, dtype=str), hide_index=True, width="stretch")
+
+
+def warn(text: str) -> None:
+    st.warning(text, icon=":material/warning:")
 
 
 def reference_table(df: pd.DataFrame) -> None:

@@ -4,8 +4,8 @@ per case served and per case reintegrated; and the outcome change bought, agains
 
 from dashboard import charts, filters, tables, ui
 from dashboard.i18n import t
+from dashboard.protect import k_value
 from dashboard.queries import budget
-from dashboard.suppress import k_value
 
 
 def body(ctx: ui.PageContext) -> None:
@@ -63,6 +63,8 @@ def body(ctx: ui.PageContext) -> None:
     if by == "province" and not sel.country:
         ui.no_rows("budget.areas.choose_country")
     else:
+        if by == "province" and getattr(ctx.db, "geography", "province") == "country":
+            ui.reading(t("access.geography_note"))
         groups = budget.breakdown(ctx.db, sel, by)
         if groups.empty:
             ui.no_rows()
@@ -159,4 +161,9 @@ def body(ctx: ui.PageContext) -> None:
         ui.chart_block(fig, table, t("budget.change.reading"), "budget_cost_and_change", note=note)
 
 
-ui.run_page("budget", body, scope=lambda sel: sel.replace(sex=None, age_group=None, form=None))
+ui.run_page(
+    "budget",
+    body,
+    scope=lambda sel: sel.replace(sex=None, age_group=None, form=None),
+    small_selections=True,  # budget lines are not about cases; the rest is protected figure by figure
+)

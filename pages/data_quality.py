@@ -9,10 +9,14 @@ from dashboard.queries import quality
 
 def body(ctx: ui.PageContext) -> None:
     sel = ctx.sel
-    log = quality.loads(ctx.db)
-    last = quality.last_load(log)
+    exact = quality.exact_records(ctx.db)  # the data team: exact row counts and the loads log
+    log = quality.loads(ctx.db) if exact else None
     first, second = ui.columns(2)
-    first.metric(t("quality.last_load"), last or t("value.no_data"), help=t("quality.time_help"))
+    if log is not None:
+        last = quality.last_load(log)
+        first.metric(
+            t("quality.last_load"), last or t("value.no_data"), help=t("quality.time_help")
+        )
     second.metric(
         t("quality.published_at"),
         meta_q.timestamp_label(ctx.meta.get("published_at")) or t("value.no_data"),
@@ -53,6 +57,10 @@ def body(ctx: ui.PageContext) -> None:
             ],
         )
         ui.chart_block(fig, table, t("quality.submissions.reading"), f"submissions_{table_name}")
+
+    if not exact:
+        ui.reading(t("quality.data_team_only"))
+        return
 
     # 2. rows set aside
     ui.section(t("quality.quarantine.title"), t("quality.quarantine.text"))

@@ -1,12 +1,12 @@
-"""Methodology: the framework, how every figure is computed, the suppression rule, data
-sources. Runs without data."""
+"""Methodology: the framework, how every figure is computed, how survivors are protected,
+who sees what, data sources. Runs without data."""
 
 import streamlit as st
 
-from dashboard import framework_tables, ui
+from dashboard import config, framework_tables, ui
 from dashboard.i18n import t
+from dashboard.protect import k_value
 from dashboard.queries import meta as meta_q
-from dashboard.suppress import k_value
 from reference import framework
 
 
@@ -54,7 +54,14 @@ def body(ctx: ui.PageContext) -> None:
     ):
         st.markdown(t(f"method.figures.{key}", threshold=fw.achieved_threshold, k=k))
 
-    ui.section(t("method.suppression.title"), t("method.suppression.text", k=k))
+    settings = config.settings()
+    ui.section(
+        t("method.suppression.title"),
+        t("method.suppression.text", k=k, max_noise=settings.max_noise),
+    )
+    st.markdown(t("method.suppression.table", k=k))
+    ui.reference_table(framework_tables.perturbation())
+    st.caption(t("method.suppression.references"))
     ui.section(t("method.access.title"), t("method.access.text"))
     ui.reference_table(framework_tables.roles())
 

@@ -4,8 +4,8 @@ assessment."""
 
 from dashboard import charts, filters, i18n, tables, ui
 from dashboard.i18n import t
+from dashboard.protect import k_value
 from dashboard.queries import outcomes
-from dashboard.suppress import k_value
 
 
 def body(ctx: ui.PageContext) -> None:

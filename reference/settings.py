@@ -59,3 +59,11 @@ def resources(stage: str, path: Path = paths.SETTINGS_FILE) -> Resources:
     else:
         limit = size_bytes(memory)
     return Resources(threads=max(1, threads), memory_limit=f"{limit // 10**6}MB")
+
+
+def record_key_modulus(path: Path = paths.SETTINGS_FILE) -> int:
+    """Record keys run from 0 to this - 1 (disclosure.record_key_bits)."""
+    bits = int(_file(Path(path)).get("disclosure", {}).get("record_key_bits", 12))
+    if not 4 <= bits <= 20:
+        raise ValueError(f"{path}: disclosure.record_key_bits must be from 4 to 20, not {bits}")
+    return 2**bits

@@ -67,12 +67,39 @@ def run(db: Database, name: str, params: dict[str, Any], **identifiers: str) -> 
     return db.query(sql, bind(sql, params))
 
 
-def fmt(name: str) -> str:
-    """A number format from the catalogue (format.<name>, Python format syntax), so a
-    language can choose its own decimals and units."""
-    from dashboard.i18n import t
+class DataOutdated(Exception):
+    """The published file predates record keys: it must be published again."""
 
-    return t(f"format.{name}")
+
+_MODULI: dict[tuple, int] = {}
+
+
+def key_modulus(db: Database) -> int:
+    """The record keys' modulus of the published file (meta record_key_modulus), read once
+    per published version."""
+    version = (str(getattr(db, "path", id(db))), getattr(db, "version", lambda: None)())
+    if version not in _MODULI:
+        meta = run(db, "meta", {})
+        found = meta.loc[meta["key"] == "record_key_modulus", "value"]
+        if found.empty:
+            raise DataOutdated("the published file has no record keys")
+        _MODULI[version] = int(found.iloc[0])
+    return _MODULI[version]
+
+
+def noisy(db: Database, counts: Any, key_sums: Any) -> Any:
+    """Counts with their cell-key noise (dashboard/cellkey.py), for a statistic computed from
+    them (a median): never shown as such."""
+    from dashboard import cellkey
+
+    return cellkey.perturb(cellkey.load(), counts, key_sums, key_modulus(db))
+
+
+def protect(df: pd.DataFrame, rules: dict, db: Database, **options: Any) -> pd.DataFrame:
+    """dashboard.protect.protect() with the published file's record-key modulus."""
+    from dashboard.protect import protect as protect_frame
+
+    return protect_frame(df, rules, modulus=key_modulus(db), **options)
 
 
 def in_order(df: pd.DataFrame, column: str, keys: list) -> pd.DataFrame:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import formats, i18n
+from dashboard.protect import Amount, Count, Derived, Ratio, Sum
 from dashboard.queries import base
 from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
-from dashboard.suppress import Amount, Count, Derived, Mean, suppress
 from reference import framework
 
 
@@ -23,19 +23,23 @@ def _cells(sel: Selection) -> dict:
     return sel.params()
 
 
+def _spent_share() -> Derived:
+    return Derived(
+        of=("budgeted_usd", "spent_usd"),
+        kind="share",
+        compute=lambda budgeted, spent: spent / budgeted.where(budgeted > 0),
+    )
+
+
 def lines(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Per service area and funding source: budgeted, spent, share of the budget spent."""
     fw = framework.load()
-    df = base.run(db, "budget_lines", _cells(sel))
-    df["spent_share"] = df["spent_usd"] / df["budgeted_usd"].where(df["budgeted_usd"] > 0)
-    f = base.fmt
-    safe = suppress(
+    df = base.run(db, "budget_lines", _cells(sel)).assign(spent_share=float("nan"))
+    safe = base.protect(
         df,
-        {
-            "budgeted_usd": Amount(f("usd")),
-            "spent_usd": Amount(f("usd")),
-            "spent_share": Derived(of=("budgeted_usd", "spent_usd"), fmt=f("share")),
-        },
+        {"budgeted_usd": Amount(), "spent_usd": Amount(), "spent_share": _spent_share()},
+        db,
+        group_by=None,  # budget lines are not about cases
     )
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe["source_label"] = [i18n.label("funding_source", s) for s in safe["funding_source"]]
@@ -53,31 +57,39 @@ def by_service(db: base.Database, sel: Selection) -> pd.DataFrame:
     budget = budget.groupby("service_area", as_index=True)[["budgeted_usd", "spent_usd"]].sum()
     costs = base.run(db, "service_costs", _cells(sel)).set_index("service_area")
     df = budget.join(costs, how="outer").reindex(keys).rename_axis("service_area").reset_index()
-    for col in ("budgeted_usd", "spent_usd", "cost_usd"):
-        df[col] = df[col].fillna(0.0)
-    for col in ("served_cases", "reintegrated_cases", "paired_cases"):
-        df[col] = df[col].fillna(0)
-    df["spent_share"] = df["spent_usd"] / df["budgeted_usd"].where(df["budgeted_usd"] > 0)
+    df = df.fillna({c: 0 for c in df.columns if c != "service_area"})
     fw = framework.load()
     df["primary_outcome"] = [fw.service_area(s).get("primary_outcome") for s in df["service_area"]]
-    f = base.fmt
-    safe = suppress(
+    ratios = (
+        "spent_share",
+        "cost_per_case",
+        "share_reintegrated",
+        "cost_per_reintegrated",
+        "mean_change",
+    )
+    df = df.assign(**dict.fromkeys(ratios, float("nan")))
+    safe = base.protect(
         df,
         {
-            "budgeted_usd": Amount(f("usd")),
-            "spent_usd": Amount(f("usd")),
-            "spent_share": Derived(of=("budgeted_usd", "spent_usd"), fmt=f("share")),
-            "cost_usd": Amount(f("usd")),
-            "served_cases": Count(f("count")),
-            "cost_per_case": Mean(n="served_cases", fmt=f("usd")),
-            "reintegrated_cases": Count(f("count")),
-            "share_reintegrated": Mean(n="served_cases", fmt=f("share"), part="reintegrated_cases"),
-            "cost_per_reintegrated": Mean(n="reintegrated_cases", fmt=f("usd")),
-            "paired_cases": Count(f("count")),
+            "budgeted_usd": Amount(),
+            "spent_usd": Amount(),
+            "spent_share": _spent_share(),
+            "costed_cases": Count(),
+            "cost_usd": Sum(n="costed_cases", kind="usd"),
+            "served_cases": Count(),
+            "reintegrated_cases": Count(),
+            "paired_cases": Count(),
+            "change_sum": Sum(n="paired_cases", kind="delta_score", unit=1.0),
+            "cost_per_case": Ratio(
+                num="cost_usd", den="served_cases", kind="usd", over="costed_cases"
+            ),
+            "share_reintegrated": Ratio(num="reintegrated_cases", den="served_cases", kind="share"),
+            "cost_per_reintegrated": Ratio(num="cost_usd", den="reintegrated_cases", kind="usd"),
             # case management has no primary outcome: its change is in composite index
             # points (0-100), not in score points (1-4)
-            "mean_change": Mean(n="paired_cases", fmt=f("delta_score")),
+            "mean_change": Ratio(num="change_sum", den="paired_cases", kind="delta_score"),
         },
+        db,
     )
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe["service_short"] = [i18n.label("service_area", s, "short") for s in safe["service_area"]]
@@ -85,9 +97,12 @@ def by_service(db: base.Database, sel: Selection) -> pd.DataFrame:
         i18n.label("outcome", o, "short") if o else i18n.t("services.composite")
         for o in safe["primary_outcome"]
     ]
-    composite = safe["primary_outcome"].isna()
-    safe.loc[composite & safe["mean_change"].notna(), "mean_change_label"] = [
-        f("delta_index").format(v) for v in safe.loc[composite, "mean_change"].dropna()
+    composite = safe["primary_outcome"].isna() & safe["mean_change"].notna()
+    safe.loc[composite, "mean_change"] = [
+        formats.rounded(v, "delta_index") for v in safe.loc[composite, "mean_change"]
+    ]
+    safe.loc[composite, "mean_change_label"] = [
+        formats.number(v, "delta_index") for v in safe.loc[composite, "mean_change"]
     ]
     return safe
 
@@ -146,15 +161,11 @@ def breakdown(db: base.Database, sel: Selection, by: str) -> pd.DataFrame:
         out = out.drop(columns=["country", "national", "country_rank"]).reset_index(drop=True)
         out["order"] = range(len(out))
     out["group_label"] = out["group_label"].astype("object")  # text, even with no rows
-    out["spent_share"] = out["spent_usd"] / out["budgeted_usd"].where(out["budgeted_usd"] > 0)
-    f = base.fmt
-    return suppress(
-        out,
-        {
-            "budgeted_usd": Amount(f("usd")),
-            "spent_usd": Amount(f("usd")),
-            "spent_share": Derived(of=("budgeted_usd", "spent_usd"), fmt=f("share")),
-        },
+    return base.protect(
+        out.assign(spent_share=float("nan")),
+        {"budgeted_usd": Amount(), "spent_usd": Amount(), "spent_share": _spent_share()},
+        db,
+        group_by=None,  # budget lines are not about cases
         passthrough=("order", "group"),  # keys (the year, a code), not measures
     )
 
@@ -164,15 +175,23 @@ def totals(db: base.Database, sel: Selection) -> pd.DataFrame:
     total case-level cost, cost per case served and per case reintegrated (a mean over
     the reintegrated cases: hidden when fewer than k)."""
     df = base.run(db, "case_totals", _cells(sel))
-    f = base.fmt
-    return suppress(
+    df = df.assign(
+        share_reintegrated=float("nan"),
+        cost_per_case=float("nan"),
+        cost_per_reintegrated=float("nan"),
+    )
+    return base.protect(
         df,
         {
-            "served_cases": Count(f("count")),
-            "reintegrated_cases": Count(f("count")),
-            "share_reintegrated": Mean(n="served_cases", fmt=f("share"), part="reintegrated_cases"),
-            "cost_usd": Amount(f("usd")),
-            "cost_per_case": Mean(n="served_cases", fmt=f("usd")),
-            "cost_per_reintegrated": Mean(n="reintegrated_cases", fmt=f("usd")),
+            "served_cases": Count(),
+            "reintegrated_cases": Count(),
+            "costed_cases": Count(),
+            "share_reintegrated": Ratio(num="reintegrated_cases", den="served_cases", kind="share"),
+            "cost_usd": Sum(n="costed_cases", kind="usd"),
+            "cost_per_case": Ratio(
+                num="cost_usd", den="served_cases", kind="usd", over="costed_cases"
+            ),
+            "cost_per_reintegrated": Ratio(num="cost_usd", den="reintegrated_cases", kind="usd"),
         },
+        db,
     )

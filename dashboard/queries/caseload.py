@@ -14,19 +14,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import formats, i18n
+from dashboard.protect import Count, Ratio, Statistic, Sum, hidden_text, k_value
 from dashboard.queries import base
 from dashboard.queries.meta import countries, data_range
 from dashboard.queries.selection import Selection
-from dashboard.suppress import (
-    Count,
-    Derived,
-    Mean,
-    k_value,
-    protect_total,
-    suppress,
-    suppressed_text,
-)
 
 KPIS = (
     "active_cases",
@@ -37,13 +29,13 @@ KPIS = (
     "median_months",
 )
 COUNT_KPIS = ("active_cases", "new_cases", "closed_cases")
-# which count each mean is computed over
+# which count each figure is over (the cases behind it)
 MEAN_KPIS = {
     "share_reintegrated": "assessed_cases",
     "composite_index": "assessed_cases",
     "median_months": "months_cases",
 }
-# KPI -> (value format, change format, change colouring for st.metric)
+# KPI -> (value kind, change kind, change colouring for st.metric)
 FORMATS = {
     "active_cases": ("count", "delta_count", "off"),
     "new_cases": ("count", "delta_count", "off"),
@@ -52,6 +44,28 @@ FORMATS = {
     "composite_index": ("index", "delta_index", "normal"),
     "median_months": ("months", "delta_months", "off"),
 }
+# one unit of the composite index noise's floor: a tenth of its 0-100 scale
+INDEX_UNIT = 10.0
+
+
+def caseload_rules() -> dict:
+    """The caseload counts, the share reintegrated and the composite index (every frame of
+    caseload figures: totals, per area, per quarter, per duration band)."""
+    return {
+        "active_cases": Count(),
+        "new_cases": Count(),
+        "closed_cases": Count(),
+        "assessed_cases": Count(),
+        "reintegrated_cases": Count(),
+        "composite_sum": Sum(n="assessed_cases", kind="index", unit=INDEX_UNIT),
+        "share_reintegrated": Ratio(num="reintegrated_cases", den="assessed_cases", kind="share"),
+        "composite_index": Ratio(num="composite_sum", den="assessed_cases", kind="index"),
+    }
+
+
+def with_ratio_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Placeholders for the ratios protect() divides from the protected parts."""
+    return df.assign(share_reintegrated=float("nan"), composite_index=float("nan"))
 
 
 def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
@@ -74,16 +88,25 @@ def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
     return (lo + hi) / 2
 
 
-def median_months(db: base.Database, sel: Selection) -> tuple[float, int]:
-    """(median whole months of case management, active cases it is taken over)."""
+def months_histogram(db: base.Database, sel: Selection) -> tuple[float, int, int]:
+    """(median whole months of case management from the perturbed histogram, the active
+    cases it is over, their record-key sum)."""
     hist = base.run(db, "months_histogram", sel.params())
-    n = int(hist["active_cases"].sum()) if len(hist) else 0
-    return weighted_median(hist["months"], hist["active_cases"]), n
+    if hist.empty:
+        return math.nan, 0, 0
+    # each month's count with its noise (counts under k are never shown, so they stay as
+    # they are); the median is a statistic of all of them, shown only over k cases or more
+    weights = base.noisy(db, hist["active_cases"], hist["active_cases_key"])
+    return (
+        weighted_median(hist["months"], weights),
+        int(hist["active_cases"].sum()),
+        int(hist["active_cases_key"].sum()),
+    )
 
 
 def _figures(db: base.Database, sel: Selection) -> dict[str, float]:
     row = base.run(db, "caseload_totals", sel.params()).iloc[0].to_dict()
-    row["median_months"], row["months_cases"] = median_months(db, sel)
+    row["median_months"], row["months_cases"], row["months_cases_key"] = months_histogram(db, sel)
     return {k: (math.nan if v is None or pd.isna(v) else float(v)) for k, v in row.items()}
 
 
@@ -91,103 +114,77 @@ def kpis(db: base.Database, sel: Selection) -> pd.DataFrame:
     """One row per key figure: kpi, value, value_label, n_label (cases behind it),
     delta, delta_label (None when no change can be shown), delta_note, delta_zero (the change
     shows as zero: no arrow), delta_color."""
-    current = _figures(db, sel)
     first, _ = data_range(db)
     previous_sel = sel.previous()
     has_previous = first is not None and previous_sel.q_from >= first
-    previous = _figures(db, previous_sel) if has_previous else dict.fromkeys(current, math.nan)
-
-    wide: dict[str, float] = {}
-    rules: dict = {}
-    for n_col in ("assessed_cases", "months_cases"):
-        for suffix, src in (("", current), ("_prev", previous)):
-            wide[n_col + suffix] = src[n_col]
-            rules[n_col + suffix] = Count()
-    for kpi in KPIS:
-        value_fmt, delta_fmt, _ = FORMATS[kpi]
-        scale = 100.0 if kpi == "share_reintegrated" else 1.0  # change in percentage points
-        wide[kpi], wide[f"{kpi}_prev"] = current[kpi], previous[kpi]
-        wide[f"{kpi}_delta"] = (current[kpi] - previous[kpi]) * scale
-        if kpi in COUNT_KPIS:
-            rules[kpi] = Count(base.fmt(value_fmt))
-            rules[f"{kpi}_prev"] = Count(base.fmt(value_fmt))
-        else:
-            n_col = MEAN_KPIS[kpi]
-            rules[kpi] = Mean(n=n_col, fmt=base.fmt(value_fmt))
-            rules[f"{kpi}_prev"] = Mean(n=f"{n_col}_prev", fmt=base.fmt(value_fmt))
-        rules[f"{kpi}_delta"] = Derived(of=(kpi, f"{kpi}_prev"), fmt=base.fmt(delta_fmt))
-    safe_frame = suppress(pd.DataFrame([wide]), rules)
-    safe = safe_frame.iloc[0]
+    periods = [_figures(db, sel)]
+    if has_previous:
+        periods.append(_figures(db, previous_sel))
+    frame = with_ratio_columns(pd.DataFrame(periods)).assign(period=range(len(periods)))
+    frame["median_months"] = [p["median_months"] for p in periods]
+    rules = caseload_rules() | {
+        "months_cases": Count(),
+        "median_months": Statistic(n="months_cases", kind="months"),
+    }
+    frame = frame[[c for c in frame.columns if c in rules or c.endswith("_key") or c == "period"]]
+    # the two periods are two groups of cases: each shows or hides on its own
+    safe = base.protect(frame, rules, db, group_by=["period"], passthrough=("period",))
+    current = safe.iloc[0]
+    previous = safe.iloc[1] if has_previous else None
 
     rows = []
     for kpi in KPIS:
-        n_col = MEAN_KPIS.get(kpi)
-        delta = safe[f"{kpi}_delta"]
-        if not has_previous:
+        value_kind, delta_kind, colour = FORMATS[kpi]
+        n_col = MEAN_KPIS.get(kpi, kpi)
+        scale = 100.0 if kpi == "share_reintegrated" else 1.0  # change in percentage points
+        delta, delta_label = math.nan, None
+        if previous is None:
             note = i18n.t("kpi.no_previous")
-        elif safe[f"{kpi}_delta_label"] == suppressed_text():
+        elif hidden_text() in (current[f"{kpi}_label"], previous[f"{kpi}_label"]):
             note = i18n.t("kpi.change_hidden", k=k_value())
-        elif pd.isna(delta):
+        elif pd.isna(current[kpi]) or pd.isna(previous[kpi]):
             note = i18n.t("kpi.change_no_data")
         else:
+            delta = (current[kpi] - previous[kpi]) * scale
+            delta_label = formats.number(formats.rounded(delta, delta_kind), delta_kind)
             note = i18n.t(
                 "kpi.change_against",
                 first=i18n.quarter_label(previous_sel.q_from),
                 last=i18n.quarter_label(previous_sel.q_to),
-                previous=safe[f"{kpi}_prev_label"],
+                previous=previous[f"{kpi}_label"],
             )
-        delta_label = None if pd.isna(delta) else safe[f"{kpi}_delta_label"]
         # a change that shows as zero ("+0", "+0.0 pp") gets neither arrow nor colour
         zero = delta_label is not None and not re.search(r"[1-9]", delta_label)
         rows.append(
             {
                 "kpi": kpi,
-                "value": safe[kpi],
-                "value_label": safe[f"{kpi}_label"],
-                "n_label": safe[f"{n_col}_label"] if n_col else safe[f"{kpi}_label"],
+                "value": current[kpi],
+                "value_label": current[f"{kpi}_label"],
+                "n_label": current[f"{n_col}_label"],
                 "delta": delta,
                 "delta_label": delta_label,
                 "delta_note": note,
                 "delta_zero": zero,
-                "delta_color": "off" if zero else FORMATS[kpi][2],
+                "delta_color": "off" if zero else colour,
             }
         )
     out = pd.DataFrame(rows)
-    out.attrs.update(safe_frame.attrs)
+    out.attrs.update(safe.attrs)
     return out
 
 
 # --- per country (COMMIT secretariat) ---------------------------------------------------
 
-AREA_COUNTS = ("active_cases", "new_cases", "closed_cases", "assessed_cases")
-
-
-def _area_rules() -> dict:
-    return {
-        "active_cases": Count(base.fmt("count")),
-        "new_cases": Count(base.fmt("count")),
-        "closed_cases": Count(base.fmt("count")),
-        "assessed_cases": Count(base.fmt("count")),
-        "share_reintegrated": Mean(n="assessed_cases", fmt=base.fmt("share")),
-        "composite_index": Mean(n="assessed_cases", fmt=base.fmt("index")),
-    }
-
 
 def by_country(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Caseload figures for each of the six countries (country and province filters are
-    not applied: every country is shown), with complementary suppression of each count
-    (the regional totals are shown on the Overview)."""
+    not applied: every country is shown). Each country is a group of its own; the regional
+    totals (Overview) are perturbed apart, so the countries may not add up to them exactly."""
     sel = sel.replace(country=None, provinces=())
     df = base.run(db, "caseload_by_area", sel.params(), area="country")
     df = base.in_order(df, "area", countries(df["area"]))
-    for col in AREA_COUNTS:
-        df[col] = df[col].fillna(0)
-    safe = suppress(df, _area_rules())
-    for col in ("active_cases", "new_cases", "closed_cases"):
-        safe = protect_total(safe, col)
-    safe = protect_total(
-        safe, "assessed_cases", dependents=("share_reintegrated", "composite_index")
-    )
+    df = with_ratio_columns(df.fillna({c: 0 for c in df.columns if c != "area"}))
+    safe = base.protect(df, caseload_rules(), db, group_by=["area"])
     safe["area_label"] = [i18n.label("country", c) for c in safe["area"]]
     return safe
 
@@ -195,14 +192,8 @@ def by_country(db: base.Database, sel: Selection) -> pd.DataFrame:
 def trend_by_country(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Per quarter of the period and country: share reintegrated and composite index."""
     sel = sel.replace(country=None, provinces=())
-    df = base.run(db, "caseload_trend", sel.params(), area="country")
-    safe = suppress(df, _area_rules())
-    # each quarter's regional total is shown elsewhere (Overview): protect per quarter
-    for col in ("active_cases", "new_cases", "closed_cases"):
-        safe = protect_total(safe, col, by=["quarter"])
-    safe = protect_total(
-        safe, "assessed_cases", by=["quarter"], dependents=("share_reintegrated", "composite_index")
-    )
+    df = with_ratio_columns(base.run(db, "caseload_trend", sel.params(), area="country"))
+    safe = base.protect(df, caseload_rules(), db, group_by=["quarter", "area"])
     safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
     safe["area_label"] = [i18n.label("country", c) for c in safe["area"]]
     return safe

@@ -1,75 +1,101 @@
 """Case management and duration: how long cases stay, and how long reintegration takes.
 
-Time to reintegration is a Kaplan-Meier estimate from mart_survival (cases first
-reintegrated at month m, cases last seen at month m without being reintegrated).
+Time to reintegration is a life table from mart_survival (cases first reintegrated at
+month m, cases last seen at month m without being reintegrated), protected: months are
+pooled until at least k cases reached reintegration in the pool (time is coarsened where
+events are few), every count in it is perturbed (dashboard/cellkey.py), and the curve stops
+where fewer than k cases are still followed.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import i18n
-from dashboard.queries import base, outcomes
+from dashboard import cellkey, i18n
+from dashboard.protect import Count, Ratio, Statistic, k_value
+from dashboard.queries import base, caseload, outcomes
 from dashboard.queries.selection import Selection
-from dashboard.suppress import Count, Mean, k_value, protect_total, suppress
 from reference import framework
 
 
 def by_duration(db: base.Database, sel: Selection) -> pd.DataFrame:
-    """Active cases per duration band at the end of the period (every band present)."""
+    """Active cases per duration band at the end of the period (every band present); each
+    band is a group of its own."""
     keys = [b["key"] for b in framework.load().duration_bands]
     df = base.run(db, "duration_bands", sel.params())
     df = base.in_order(df, "duration_band", keys)
-    df["active_cases"] = df["active_cases"].fillna(0)
-    df["assessed_cases"] = df["assessed_cases"].fillna(0)
-    f = base.fmt
-    safe = suppress(
-        df,
-        {
-            "active_cases": Count(f("count")),
-            "assessed_cases": Count(f("count")),
-            "share_reintegrated": Mean(n="assessed_cases", fmt=f("share")),
-            "composite_index": Mean(n="assessed_cases", fmt=f("index")),
-        },
-    )
-    # the bands split the active cases shown on the Overview: protect that total
-    safe = protect_total(safe, "active_cases")
-    safe = protect_total(
-        safe, "assessed_cases", dependents=("share_reintegrated", "composite_index")
-    )
+    df = caseload.with_ratio_columns(df.fillna({c: 0 for c in df.columns if c != "duration_band"}))
+    rules = caseload.caseload_rules()
+    del rules["new_cases"], rules["closed_cases"]  # flows: not by band
+    safe = base.protect(df, rules, db, group_by=["duration_band"])
     safe["band_label"] = [i18n.label("duration_band", b) for b in safe["duration_band"]]
     return safe
 
 
-def kaplan_meier(hist: pd.DataFrame) -> pd.DataFrame:
-    """From months, reached, censored: at_risk and the share reintegrated by each month
-    (1 - survival). Pure function."""
+def life_table(hist: pd.DataFrame, table: cellkey.PTable, modulus: int) -> pd.DataFrame:
+    """From months, reached(_key), censored(_key): one row per step of the curve, with the
+    cases followed at its start (at_risk, with its key sum for perturbation) and the share
+    reintegrated by its month. Pure function.
+
+    Months are pooled from the last step until at least k cases reached reintegration in
+    the pool; the step's hazard is reached / (followed at the pool's start - half the cases
+    censored in it), from perturbed counts (the actuarial life table). The table stops
+    at the first month where fewer than k cases are still followed: no step describes a
+    time when fewer than k were."""
+    k = table.k
     hist = hist.sort_values("months").reset_index(drop=True)
-    total = float(hist["reached"].sum() + hist["censored"].sum())
-    at_risk, survival, rows = total, 1.0, []
-    for months, reached, censored in zip(
-        hist["months"], hist["reached"], hist["censored"], strict=True
-    ):
-        if at_risk > 0:
-            survival *= 1.0 - float(reached) / at_risk
-        rows.append({"months": int(months), "at_risk": at_risk, "reintegrated_by": 1.0 - survival})
-        at_risk -= float(reached) + float(censored)
-    return pd.DataFrame(rows, columns=["months", "at_risk", "reintegrated_by"])
+    if hist.empty:
+        return pd.DataFrame(columns=["months", "at_risk", "at_risk_key", "reintegrated_by"])
+    reached, censored = hist["reached"].to_numpy(), hist["censored"].to_numpy()
+    reached_key, censored_key = hist["reached_key"].to_numpy(), hist["censored_key"].to_numpy()
+    # followed at the start of each month: every case whose event or censoring is later
+    exits, exit_keys = reached + censored, reached_key + censored_key
+    at_risk = exits[::-1].cumsum()[::-1]
+    at_risk_key = exit_keys[::-1].cumsum()[::-1]
+
+    def noisy(n: int, key: int) -> float:
+        return float(cellkey.perturb(table, [n], [key], modulus)[0])
+
+    rows, survival, start = [], 1.0, 0
+    pool_d = pool_dk = pool_c = pool_ck = 0
+    for i, month in enumerate(hist["months"]):
+        if at_risk[i] < k:
+            break
+        pool_d += int(reached[i])
+        pool_dk += int(reached_key[i])
+        pool_c += int(censored[i])
+        pool_ck += int(censored_key[i])
+        if pool_d >= k:
+            followed = noisy(int(at_risk[start]), int(at_risk_key[start]))
+            d, c = noisy(pool_d, pool_dk), noisy(pool_c, pool_ck)
+            survival *= max(0.0, 1.0 - d / max(followed - c / 2.0, d))
+            rows.append(
+                {
+                    "months": int(month),
+                    "at_risk": int(at_risk[start]),
+                    "at_risk_key": int(at_risk_key[start]),
+                    "reintegrated_by": 1.0 - survival,
+                }
+            )
+            start, pool_d, pool_dk, pool_c, pool_ck = i + 1, 0, 0, 0, 0
+            if start >= len(at_risk):
+                break
+    return pd.DataFrame(rows, columns=["months", "at_risk", "at_risk_key", "reintegrated_by"])
 
 
-def _km(db: base.Database, sel: Selection) -> pd.DataFrame:
-    return kaplan_meier(base.run(db, "survival", sel.params()))
+def _curve(db: base.Database, sel: Selection) -> pd.DataFrame:
+    hist = base.run(db, "survival", sel.params())
+    return life_table(hist, cellkey.load(), base.key_modulus(db))
 
 
 def time_to_reintegration(db: base.Database, sel: Selection) -> pd.DataFrame:
-    """Share of cases reintegrated by each month since opening; a point is hidden when fewer
-    than k cases were still followed at that month."""
-    safe = suppress(
-        _km(db, sel),
-        {
-            "at_risk": Count(base.fmt("count")),
-            "reintegrated_by": Mean(n="at_risk", fmt=base.fmt("share")),
-        },
+    """Share of cases reintegrated by each step of the life table (months since opening),
+    with the cases still followed at its start."""
+    safe = base.protect(
+        _curve(db, sel),
+        {"at_risk": Count(), "reintegrated_by": Statistic(n="at_risk", kind="share")},
+        db,
+        group_by=None,  # every row is over at least k cases by construction
         passthrough=("months",),
     )
     safe["months_label"] = [str(m) for m in safe["months"]]
@@ -77,19 +103,20 @@ def time_to_reintegration(db: base.Database, sel: Selection) -> pd.DataFrame:
 
 
 def median_time(db: base.Database, sel: Selection) -> pd.DataFrame:
-    """One row: the month by which half the cases followed were reintegrated (Kaplan-Meier
-    median) and the cases it is computed over; 'not reached yet' when the curve stays
-    under one half."""
-    km = _km(db, sel)
-    cases = float(km["at_risk"].iloc[0]) if len(km) else 0.0
-    reached = km[km["reintegrated_by"] >= 0.5]
+    """One row: the month by which half the cases followed were reintegrated (the life
+    table's first step at or above one half, taken only where at least k cases are still
+    followed) and the cases the table starts from; 'not reached yet' when it stays under."""
+    hist = base.run(db, "survival", sel.params())
+    curve = life_table(hist, cellkey.load(), base.key_modulus(db))
+    cases = int(hist["reached"].sum() + hist["censored"].sum()) if len(hist) else 0
+    key = int(hist["reached_key"].sum() + hist["censored_key"].sum()) if len(hist) else 0
+    reached = curve[curve["reintegrated_by"] >= 0.5]
     median = float(reached["months"].iloc[0]) if len(reached) else float("nan")
-    safe = suppress(
-        pd.DataFrame([{"cases": cases, "median_months": median}]),
-        {
-            "cases": Count(base.fmt("count")),
-            "median_months": Mean(n="cases", fmt=base.fmt("months")),
-        },
+    frame = pd.DataFrame([{"cases": cases, "cases_key": key, "median_months": median}])
+    safe = base.protect(
+        frame,
+        {"cases": Count(), "median_months": Statistic(n="cases", kind="months")},
+        db,
     )
     if cases >= k_value() and pd.isna(median):
         safe["median_months_label"] = i18n.t("casemgmt.median_not_reached")
@@ -112,27 +139,17 @@ def _band_labels(df: pd.DataFrame) -> pd.DataFrame:
 
 def outcomes_by_band(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Per duration band x outcome dimension at the end of the period: cases scored, mean
-    latest score, share achieved (every band and dimension present). The bands split each
-    dimension's scored cases, whose total is shown elsewhere: complementary suppression per
-    dimension."""
+    latest score, share achieved (every band and dimension present); each band is a group
+    of its own."""
     df = base.run(db, "outcomes_by_band", sel.params())
     grid = pd.MultiIndex.from_product(
         [_band_keys(), outcomes.dimension_order()], names=["duration_band", "dimension"]
     )
     df = df.set_index(["duration_band", "dimension"]).reindex(grid).reset_index()
-    df["scored_cases"] = df["scored_cases"].fillna(0)
-    f = base.fmt
-    safe = suppress(
-        df,
-        {
-            "scored_cases": Count(f("count")),
-            "mean_score": Mean(n="scored_cases", fmt=f("score")),
-            "share_achieved": Mean(n="scored_cases", fmt=f("share")),
-        },
+    df = outcomes.with_ratio_columns(
+        df.fillna({c: 0 for c in df.columns if c.endswith(("_cases", "_key", "_sum"))})
     )
-    safe = protect_total(
-        safe, "scored_cases", by=["dimension"], dependents=("mean_score", "share_achieved")
-    )
+    safe = base.protect(df, outcomes.latest_rules(), db, group_by=["duration_band"])
     safe = outcomes.add_dimension_labels(_band_labels(safe))
     return safe.sort_values(["dimension_order", "band_order"]).reset_index(drop=True)
 
@@ -144,40 +161,47 @@ def followup_by_band(db: base.Database, sel: Selection) -> pd.DataFrame:
     distinct cases behind it)."""
     df = base.run(db, "followup_by_band", sel.params())
     df = base.in_order(df, "duration_band", _band_keys())
-    for col in ("assessments", "case_quarters", "most_cases"):
-        df[col] = df[col].fillna(0)
-    df["case_years"] = df["case_quarters"] / 4.0
-    df = df.drop(columns="case_quarters")
-    f = base.fmt
-    safe = suppress(
+    df = df.fillna({c: 0 for c in df.columns if c != "duration_band"})
+    df["case_years"] = float("nan")
+    df["per_case_year"] = float("nan")
+    safe = base.protect(
         df,
         {
-            "most_cases": Count(f("count")),
-            "assessments": Count(f("count")),
-            "case_years": Mean(n="most_cases", fmt=f("count")),
-            "per_case_year": Mean(n="most_cases", fmt=f("rate")),
+            "most_cases": Count(),
+            "assessments": Count(),
+            "case_quarters": Count(),
+            # case-years = case-quarters / 4; assessments per case-year = 4 x the ratio
+            "case_years": Ratio(
+                num="case_quarters", den=None, kind="count", scale=0.25, over="most_cases"
+            ),
+            "per_case_year": Ratio(
+                num="assessments", den="case_quarters", kind="rate", scale=4.0, over="most_cases"
+            ),
         },
+        db,
+        group_by=["duration_band"],
     )
     return _band_labels(safe).sort_values("band_order").reset_index(drop=True)
 
 
 def followup_trend(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Quarter by quarter: assessments per case-year of the cases active in the quarter
-    (every quarter of the period present)."""
+    (every quarter of the period present); each quarter is a group of its own."""
     df = base.run(db, "followup_trend", sel.params())
     quarters = pd.date_range(pd.Timestamp(sel.q_from), pd.Timestamp(sel.q_to), freq="QS")
     df["quarter"] = pd.to_datetime(df["quarter"])
     df = base.in_order(df, "quarter", quarters)
-    df["assessments"] = df["assessments"].fillna(0)
-    df["active_cases"] = df["active_cases"].fillna(0)
-    f = base.fmt
-    safe = suppress(
+    df = df.fillna({c: 0 for c in df.columns if c != "quarter"})
+    df["per_case_year"] = float("nan")
+    safe = base.protect(
         df,
         {
-            "active_cases": Count(f("count")),
-            "assessments": Count(f("count")),
-            "per_case_year": Mean(n="active_cases", fmt=f("rate")),
+            "active_cases": Count(),
+            "assessments": Count(),
+            "per_case_year": Ratio(num="assessments", den="active_cases", kind="rate", scale=4.0),
         },
+        db,
+        group_by=["quarter"],
     )
     safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
     safe["series"] = i18n.t("casemgmt.followup.series")
@@ -188,17 +212,16 @@ def setbacks(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Per outcome dimension over the quarters of the period: scores compared with the
     case's previous score, how many were lower (setbacks), and their share."""
     df = base.run(db, "setbacks", sel.params())
-    order = outcomes.dimension_order()
-    df = base.in_order(df, "dimension", order)
-    df["compared"] = df["compared"].fillna(0)
-    df["setbacks"] = df["setbacks"].fillna(0)
-    f = base.fmt
-    safe = suppress(
+    df = base.in_order(df, "dimension", outcomes.dimension_order())
+    df = df.fillna({c: 0 for c in df.columns if c != "dimension"})
+    df["share_setback"] = float("nan")
+    safe = base.protect(
         df,
         {
-            "compared": Count(f("count")),
-            "setbacks": Count(f("count")),
-            "share_setback": Mean(n="compared", fmt=f("share")),
+            "compared": Count(),
+            "setbacks": Count(),
+            "share_setback": Ratio(num="setbacks", den="compared", kind="share"),
         },
+        db,
     )
     return outcomes.add_dimension_labels(safe).sort_values("dimension_order").reset_index(drop=True)

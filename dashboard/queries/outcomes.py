@@ -8,10 +8,10 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.protect import Count, Derived, Ratio, Sum
 from dashboard.queries import base
 from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
-from dashboard.suppress import Count, Derived, Mean, protect_total, suppress
 from reference import framework
 
 # The measures a page may chart: column -> (format name, value range). Column names reach
@@ -20,8 +20,14 @@ MEASURES = ("mean_score", "share_achieved")
 AREAS = ("country", "province")
 
 
+def measure_kind(measure: str) -> str:
+    """The number kind of a measure (dashboard/formats.py)."""
+    return {"mean_score": "score", "share_achieved": "share"}[check_measure(measure)]
+
+
 def measure_format(measure: str) -> str:
-    return base.fmt({"mean_score": "score", "share_achieved": "share"}[measure])
+    """The map legend's number format of a measure (a Python format string)."""
+    return i18n.t(f"format.{measure_kind(measure)}")
 
 
 def measure_tickformat(measure: str) -> str:
@@ -56,47 +62,69 @@ def add_dimension_labels(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+SCORE_UNIT = 1.0  # one score point: the floor of a score sum's noise
+
+
+def latest_rules() -> dict:
+    """Cases scored, their mean latest score and the share achieved."""
+    return {
+        "scored_cases": Count(),
+        "achieved_cases": Count(),
+        "score_sum": Sum(n="scored_cases", kind="score", unit=SCORE_UNIT),
+        "mean_score": Ratio(num="score_sum", den="scored_cases", kind="score"),
+        "share_achieved": Ratio(num="achieved_cases", den="scored_cases", kind="share"),
+    }
+
+
+def change_rules() -> dict:
+    """Over cases scored twice or more: mean first and latest score, shares improved and
+    declined."""
+    return {
+        "paired_cases": Count(),
+        "improved_cases": Count(),
+        "declined_cases": Count(),
+        "first_sum": Sum(n="paired_cases", kind="score", unit=SCORE_UNIT),
+        "latest_sum": Sum(n="paired_cases", kind="score", unit=SCORE_UNIT),
+        "mean_first": Ratio(num="first_sum", den="paired_cases", kind="score"),
+        "mean_latest": Ratio(num="latest_sum", den="paired_cases", kind="score"),
+        "share_improved": Ratio(num="improved_cases", den="paired_cases", kind="share"),
+        "share_declined": Ratio(num="declined_cases", den="paired_cases", kind="share"),
+    }
+
+
+def with_ratio_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """Placeholders for the ratios protect() divides from the protected parts."""
+    ratios = ["mean_score", "share_achieved"]
+    if "paired_cases" in df.columns:
+        ratios += ["mean_first", "mean_latest", "share_improved", "share_declined"]
+    return df.assign(**dict.fromkeys(ratios, float("nan")))
+
+
+def _zero_filled(df: pd.DataFrame) -> pd.DataFrame:
+    return df.fillna({c: 0 for c in df.columns if c.endswith(("_cases", "_key", "_sum"))})
+
+
 def trend(db: base.Database, sel: Selection) -> pd.DataFrame:
     """Per quarter of the period x dimension: scored cases, mean latest score, share
-    achieved (each quarter's own snapshot). Every dimension appears in every quarter."""
+    achieved (each quarter's own snapshot, a group of its own). Every dimension appears in
+    every quarter."""
     df = base.run(db, "outcomes_trend", sel.params())
     quarters = pd.date_range(pd.Timestamp(sel.q_from), pd.Timestamp(sel.q_to), freq="QS")
     grid = pd.MultiIndex.from_product([quarters, dimension_order()], names=["quarter", "dimension"])
     df["quarter"] = pd.to_datetime(df["quarter"])
     df = df.set_index(["quarter", "dimension"]).reindex(grid).reset_index()
-    df["scored_cases"] = df["scored_cases"].fillna(0)
-    safe = suppress(
-        df,
-        {
-            "scored_cases": Count(base.fmt("count")),
-            "mean_score": Mean(n="scored_cases", fmt=base.fmt("score")),
-            "share_achieved": Mean(n="scored_cases", fmt=base.fmt("share")),
-        },
+    safe = base.protect(
+        with_ratio_columns(_zero_filled(df)), latest_rules(), db, group_by=["quarter"]
     )
     safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
     return add_dimension_labels(safe)
 
 
-def _rules() -> dict:
-    f = base.fmt
-    return {
-        "scored_cases": Count(f("count")),
-        "mean_score": Mean(n="scored_cases", fmt=f("score")),
-        "share_achieved": Mean(n="scored_cases", fmt=f("share")),
-        "paired_cases": Count(f("count")),
-        "mean_first": Mean(n="paired_cases", fmt=f("score")),
-        "mean_latest": Mean(n="paired_cases", fmt=f("score")),
-        "share_improved": Mean(n="paired_cases", fmt=f("share")),
-        "share_declined": Mean(n="paired_cases", fmt=f("share")),
-    }
-
-
 def by_area(db: base.Database, sel: Selection, area: str) -> pd.DataFrame:
-    """Per country or province (area) x dimension at the end of the period.
+    """Per country or province (area) x dimension at the end of the period; each area is a
+    group of its own.
 
-    area='country' ignores the country and province filters (every country is shown).
-    Complementary suppression per dimension protects the cases behind each figure (the
-    totals appear elsewhere: the country comparison and the change table)."""
+    area='country' ignores the country and province filters (every country is shown)."""
     if area not in AREAS:
         raise ValueError(f"unknown area {area!r}")
     if area == "country":
@@ -107,18 +135,8 @@ def by_area(db: base.Database, sel: Selection, area: str) -> pd.DataFrame:
             [countries(df["area"]), dimension_order()], names=["area", "dimension"]
         )
         df = df.set_index(["area", "dimension"]).reindex(grid).reset_index()
-        df["scored_cases"] = df["scored_cases"].fillna(0)
-        df["paired_cases"] = df["paired_cases"].fillna(0)
-    safe = suppress(df, _rules())
-    safe = protect_total(
-        safe, "scored_cases", by=["dimension"], dependents=("mean_score", "share_achieved")
-    )
-    safe = protect_total(
-        safe,
-        "paired_cases",
-        by=["dimension"],
-        dependents=("mean_first", "mean_latest", "share_improved", "share_declined"),
-    )
+    df = with_ratio_columns(_zero_filled(df))
+    safe = base.protect(df, latest_rules() | change_rules(), db, group_by=["area"])
     safe["area_label"] = [i18n.label(area, a) for a in safe["area"]]
     # '<CC>-UNK' (province not recorded) is not a place: after every province
     safe["unrecorded"] = safe["area"].astype(str).str.endswith("-UNK")
@@ -132,13 +150,14 @@ def change(db: base.Database, sel: Selection) -> pd.DataFrame:
     df = base.run(db, "outcomes_by_area", sel.params(), area="all")
     df = base.in_order(df, "dimension", dimension_order())
     df["area"] = "all"
-    df["scored_cases"] = df["scored_cases"].fillna(0)
-    df["paired_cases"] = df["paired_cases"].fillna(0)
-    df["change"] = df["mean_latest"] - df["mean_first"]
-    rules = _rules()
-    rules["change"] = Derived(of=("mean_first", "mean_latest"), fmt=base.fmt("delta_score"))
-    safe = suppress(df, rules)
-    return add_dimension_labels(safe)
+    df = with_ratio_columns(_zero_filled(df)).assign(change=float("nan"))
+    rules = latest_rules() | change_rules()
+    rules["change"] = Derived(
+        of=("mean_first", "mean_latest"),
+        kind="delta_score",
+        compute=lambda first, latest: latest - first,
+    )
+    return add_dimension_labels(base.protect(df, rules, db))
 
 
 def for_dimension(by_area_df: pd.DataFrame, dimension: str, measure: str) -> pd.DataFrame:

@@ -5,32 +5,55 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import i18n
+from dashboard.protect import Count, Records
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
-from dashboard.suppress import Count, Records, suppress
 
 # mart_quality.table_name values (etl/publish/sql/contract.sql)
 TABLES = ("cases", "assessments", "services", "barriers")
 
 
+def exact_records(db: base.Database) -> bool:
+    """Whether this database's user may see exact record counts (db.Scoped says per role)."""
+    return bool(getattr(db, "exact_records", False))
+
+
+def _require_exact(db: base.Database) -> None:
+    if not exact_records(db):
+        raise PermissionError("exact record counts are for the data team only")
+
+
 def submissions(db: base.Database, sel: Selection, table_name: str | None = None) -> pd.DataFrame:
     """Agency x quarter of the period: rows loaded (0 when nothing was submitted).
 
-    The rows are counted by province and quarter, so small counts are suppressed like
-    case counts: a cell shows "<10", still meaning "something was submitted"."""
+    The rows are about cases, so for everyone but the data team (exact records) they are
+    protected like case counts: a cell shows "<10", still meaning "something was
+    submitted"; each agency is a group of its own."""
+    exact = exact_records(db)
     if table_name is not None and table_name not in TABLES:
         raise ValueError(f"unknown table {table_name!r}")
     params = {**sel.params(), "table_name": table_name}
     df = base.run(db, "quality_submissions", params)
-    safe = suppress(df, {"rows_loaded": Count(base.fmt("count"))})
+    if exact:
+        safe = base.protect(
+            df.drop(columns="rows_loaded_key"),
+            {"rows_loaded": Records()},
+            db,
+            group_by=None,
+            exact=True,
+        )
+    else:
+        safe = base.protect(df, {"rows_loaded": Count()}, db, group_by=["agency"])
     safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
     return safe
 
 
 def quarantine(db: base.Database) -> pd.DataFrame:
-    """Rows set aside at load, by table, reason and column (counts of records)."""
+    """Rows set aside at load, by table, reason and column (exact counts of records: for the
+    data team only)."""
+    _require_exact(db)
     df = base.run(db, "quality_quarantine", {})
-    safe = suppress(df, {"rows": Records(base.fmt("count"))})
+    safe = base.protect(df, {"rows": Records()}, db, group_by=None, exact=True)
     safe["table_label"] = [
         i18n.t(f"quality.table.{name}") if i18n.has(f"quality.table.{name}") else name
         for name in safe["table_name"]
@@ -43,13 +66,13 @@ def quarantine(db: base.Database) -> pd.DataFrame:
 
 
 def loads(db: base.Database) -> pd.DataFrame:
-    """The loads log, newest first: file, SHA-256, rows read / loaded / set aside."""
+    """The loads log, newest first: file, SHA-256, rows read / loaded / set aside (exact
+    counts of records: for the data team only)."""
+    _require_exact(db)
     df = base.run(db, "loads", {})
     records = ("rows_read", "rows_loaded", "rows_quarantined", "rows_replaced")
-    safe = suppress(
-        df,
-        {c: Records(base.fmt("count")) for c in records},
-        passthrough=("load_id",),
+    safe = base.protect(
+        df, {c: Records() for c in records}, db, group_by=None, exact=True, passthrough=("load_id",)
     )
     # loaded_at: local time of the machine that loaded, without a time zone (the column
     # header says so); agencies: one code per agency, comma-separated in the log

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import i18n
+from dashboard import formats, i18n
+from dashboard.protect import Count, Derived, Ratio, Sum
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
-from dashboard.suppress import Amount, Count, Derived, Mean, suppress
 from reference import framework
 
 
@@ -19,29 +19,49 @@ def _order(df: pd.DataFrame, column: str, keys: list[str]) -> pd.DataFrame:
     return df.sort_values("order").reset_index(drop=True)
 
 
+COUNTS = (
+    "provided_cases", "referred_cases", "declined_cases", "in_need_cases", "in_need_provided",
+    "received_paired", "other_paired", "records_started", "provided_started",
+)  # fmt: skip
+CHANGE_UNIT = 1.0  # one score point (case management: index points, see below)
+COST_UNIT = 0.0  # money: the noise scales with the mean cost per record
+
+
+def _rules() -> dict:
+    rules = {col: Count() for col in COUNTS}
+    rules.update(
+        {
+            "received_change_sum": Sum(n="received_paired", kind="delta_score", unit=CHANGE_UNIT),
+            "other_change_sum": Sum(n="other_paired", kind="delta_score", unit=CHANGE_UNIT),
+            "cost_usd": Sum(n="records_started", kind="usd", unit=COST_UNIT),
+            "coverage": Ratio(num="in_need_provided", den="in_need_cases", kind="share"),
+            "received_change": Ratio(
+                num="received_change_sum", den="received_paired", kind="delta_score"
+            ),
+            "other_change": Ratio(num="other_change_sum", den="other_paired", kind="delta_score"),
+            "change_gap": Derived(
+                of=("received_change", "other_change"),
+                kind="delta_score",
+                compute=lambda received, other: received - other,
+            ),
+        }
+    )
+    return rules
+
+
 def by_area(db: base.Database, sel: Selection) -> pd.DataFrame:
     """One row per service area (framework order, every area present)."""
     keys = list(framework.load().service_area_keys)
     df = base.run(db, "services_by_area", sel.params())
     df = base.in_order(df, "service_area", keys)
-    counts = ("provided_cases", "referred_cases", "declined_cases", "in_need_cases",
-              "received_paired", "other_paired", "provided_started")  # fmt: skip
-    for col in counts:
-        df[col] = df[col].fillna(0)
-    df["cost_usd"] = df["cost_usd"].fillna(0.0)
-    df["change_gap"] = df["received_change"] - df["other_change"]
-    f = base.fmt
-    rules = {col: Count(f("count")) for col in counts}
-    rules.update(
-        {
-            "coverage": Mean(n="in_need_cases", fmt=f("share")),
-            "received_change": Mean(n="received_paired", fmt=f("delta_score")),
-            "other_change": Mean(n="other_paired", fmt=f("delta_score")),
-            "change_gap": Derived(of=("received_change", "other_change"), fmt=f("delta_score")),
-            "cost_usd": Amount(f("usd")),
-        }
+    df = df.fillna({c: 0 for c in df.columns if c != "service_area"})
+    df = df.assign(
+        coverage=float("nan"),
+        received_change=float("nan"),
+        other_change=float("nan"),
+        change_gap=float("nan"),
     )
-    safe = suppress(df, rules)
+    safe = base.protect(df, _rules(), db)
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe["judged_label"] = [_judged(s) for s in safe["service_area"]]
     # case management is judged on the composite index (0-100), the others on a 1-4 score
@@ -51,7 +71,10 @@ def by_area(db: base.Database, sel: Selection) -> pd.DataFrame:
     ]
     for col in ("received_change", "other_change", "change_gap"):
         rows = safe["composite"] & safe[col].notna()
-        safe.loc[rows, f"{col}_label"] = [f("delta_index").format(v) for v in safe.loc[rows, col]]
+        safe.loc[rows, col] = [formats.rounded(v, "delta_index") for v in safe.loc[rows, col]]
+        safe.loc[rows, f"{col}_label"] = [
+            formats.number(v, "delta_index") for v in safe.loc[rows, col]
+        ]
     return _order(safe, "service_area", keys)
 
 
@@ -75,8 +98,8 @@ def barriers(
         df = df[df["service_area"] == service_area]
         df = base.in_order(df, "barrier_code", codes)
         df["service_area"] = service_area
-        df["reports"] = df["reports"].fillna(0)
-    safe = suppress(df, {"reports": Count(base.fmt("count"))})
+        df = df.fillna({"reports": 0, "reports_key": 0})
+    safe = base.protect(df, {"reports": Count()}, db)
     safe["barrier_label"] = [i18n.label("barrier", c) for c in safe["barrier_code"]]
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe = safe.sort_values(

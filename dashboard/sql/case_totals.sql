@@ -1,8 +1,13 @@
--- Cases served by any service over the years of the period, with the total case-level
--- cost: the cost per case served and per case reintegrated across all service areas.
+-- Cases served by any service over the years of the period, reintegrated among them, and
+-- the total case-level cost with the cases it was spent on: the cost per case served and
+-- per case reintegrated across all service areas. Counts with their record-key sums.
 WITH served AS (
     SELECT sum(served_cases)::BIGINT AS served_cases,
-           sum(reintegrated_cases)::BIGINT AS reintegrated_cases
+           sum(served_cases_key)::BIGINT AS served_cases_key,
+           sum(reintegrated_cases)::BIGINT AS reintegrated_cases,
+           sum(reintegrated_cases_key)::BIGINT AS reintegrated_cases_key,
+           sum(costed_cases)::BIGINT AS costed_cases,
+           sum(costed_cases_key)::BIGINT AS costed_cases_key
     FROM mart_case_totals
     WHERE year BETWEEN $y_from AND $y_to AND {{area_filter}}
 ),
@@ -12,9 +17,10 @@ cost AS (
     WHERE year BETWEEN $y_from AND $y_to AND {{area_filter}}
 )
 SELECT coalesce(served.served_cases, 0)::BIGINT AS served_cases,
+       coalesce(served.served_cases_key, 0)::BIGINT AS served_cases_key,
        coalesce(served.reintegrated_cases, 0)::BIGINT AS reintegrated_cases,
-       served.reintegrated_cases::DOUBLE / nullif(served.served_cases, 0) AS share_reintegrated,
-       coalesce(cost.cost_usd, 0) AS cost_usd,
-       cost.cost_usd / nullif(served.served_cases, 0) AS cost_per_case,
-       cost.cost_usd / nullif(served.reintegrated_cases, 0) AS cost_per_reintegrated
+       coalesce(served.reintegrated_cases_key, 0)::BIGINT AS reintegrated_cases_key,
+       coalesce(served.costed_cases, 0)::BIGINT AS costed_cases,
+       coalesce(served.costed_cases_key, 0)::BIGINT AS costed_cases_key,
+       coalesce(cost.cost_usd, 0)::DOUBLE AS cost_usd
 FROM served, cost

@@ -1,11 +1,14 @@
 -- Active cases by months of case management (framework duration bands) at the end of the
--- period, with the share reintegrated and the composite index in each band (snapshot).
+-- period, with the assessed and reintegrated cases and the composite index sum (snapshot).
 SELECT
     duration_band,
     sum(active_cases)::BIGINT AS active_cases,
+    sum(active_cases_key)::BIGINT AS active_cases_key,
     sum(assessed_cases)::BIGINT AS assessed_cases,
-    sum(reintegrated_cases)::DOUBLE / nullif(sum(assessed_cases), 0) AS share_reintegrated,
-    sum(composite_sum) / nullif(sum(assessed_cases), 0) AS composite_index
+    sum(assessed_cases_key)::BIGINT AS assessed_cases_key,
+    sum(reintegrated_cases)::BIGINT AS reintegrated_cases,
+    sum(reintegrated_cases_key)::BIGINT AS reintegrated_cases_key,
+    sum(composite_sum)::DOUBLE AS composite_sum
 FROM mart_caseload
 WHERE quarter = $q_to
     AND {{cell_filter}}

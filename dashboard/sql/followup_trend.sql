@@ -1,10 +1,11 @@
--- Follow-up intensity quarter by quarter: assessments dated in the quarter (flow) per
--- case-year of the cases active in it = 4 x assessments / active cases.
+-- Follow-up intensity quarter by quarter: assessments dated in the quarter (flow) and the
+-- cases active in it, for assessments per case-year = 4 x assessments / active cases.
 SELECT
     quarter,
     coalesce(sum(assessments), 0)::BIGINT AS assessments,
+    coalesce(sum(assessments_key), 0)::BIGINT AS assessments_key,
     coalesce(sum(active_cases), 0)::BIGINT AS active_cases,
-    4.0 * sum(assessments) / nullif(sum(active_cases), 0) AS per_case_year
+    coalesce(sum(active_cases_key), 0)::BIGINT AS active_cases_key
 FROM mart_caseload
 WHERE quarter BETWEEN $q_from AND $q_to
     AND {{cell_filter}}

@@ -1,7 +1,8 @@
 -- Rows each agency submitted per quarter of the period (every agency x quarter, 0 when
--- nothing came), for one table ($table_name) or all tables (NULL).
+-- nothing came), for one table ($table_name) or all tables (NULL), with record-key sums.
 WITH rows AS (
-    SELECT agency, quarter, sum(rows_loaded)::BIGINT AS rows_loaded
+    SELECT agency, quarter, sum(rows_loaded)::BIGINT AS rows_loaded,
+           sum(rows_loaded_key)::BIGINT AS rows_loaded_key
     FROM mart_quality
     WHERE quarter BETWEEN $q_from AND $q_to
         AND ($table_name IS NULL OR table_name = $table_name)
@@ -15,7 +16,8 @@ quarters AS (
     SELECT CAST(q AS DATE) AS quarter
     FROM generate_series(CAST($q_from AS TIMESTAMP), CAST($q_to AS TIMESTAMP), INTERVAL 3 MONTH) AS g(q)
 )
-SELECT a.agency, q.quarter, coalesce(r.rows_loaded, 0)::BIGINT AS rows_loaded
+SELECT a.agency, q.quarter, coalesce(r.rows_loaded, 0)::BIGINT AS rows_loaded,
+       coalesce(r.rows_loaded_key, 0)::BIGINT AS rows_loaded_key
 FROM agencies AS a
 CROSS JOIN quarters AS q
 LEFT JOIN rows AS r ON r.agency = a.agency AND r.quarter = q.quarter

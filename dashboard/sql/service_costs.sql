@@ -1,16 +1,19 @@
--- What spending bought, per service area, over the years of the period: case-level costs,
--- cases served (per year: a case served in two years counts twice), reintegrated among
--- them, and the change in the outcome the service supports.
+-- What spending bought, per service area, over the years of the period: case-level costs
+-- and the cases they were spent on, cases served (per year: a case served in two years
+-- counts twice), reintegrated among them, and the change in the outcome the service
+-- supports; counts with their record-key sums.
 SELECT
     service_area,
-    sum(cost_usd) AS cost_usd,
+    sum(cost_usd)::DOUBLE AS cost_usd,
+    sum(costed_cases)::BIGINT AS costed_cases,
+    sum(costed_cases_key)::BIGINT AS costed_cases_key,
     sum(served_cases)::BIGINT AS served_cases,
-    sum(cost_usd) / nullif(sum(served_cases), 0) AS cost_per_case,
+    sum(served_cases_key)::BIGINT AS served_cases_key,
     sum(reintegrated_cases)::BIGINT AS reintegrated_cases,
-    sum(reintegrated_cases)::DOUBLE / nullif(sum(served_cases), 0) AS share_reintegrated,
-    sum(cost_usd) / nullif(sum(reintegrated_cases), 0) AS cost_per_reintegrated,
+    sum(reintegrated_cases_key)::BIGINT AS reintegrated_cases_key,
     sum(paired_cases)::BIGINT AS paired_cases,
-    sum(change_sum)::DOUBLE / nullif(sum(paired_cases), 0) AS mean_change
+    sum(paired_cases_key)::BIGINT AS paired_cases_key,
+    sum(change_sum)::DOUBLE AS change_sum
 FROM mart_service_costs
 WHERE year BETWEEN $y_from AND $y_to
     AND {{area_filter}}

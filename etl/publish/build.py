@@ -151,7 +151,15 @@ def _build(
             _check(con, name, framework)
         else:
             into = storage.target(name, contract)
-            con.execute(f"INSERT INTO pub.{into} BY NAME\nSELECT * FROM (\n{query}\n)", bound)
+            order = storage.sort_order(name, contract)
+            insert = f"INSERT INTO pub.{into} BY NAME\nSELECT * FROM (\n{query}\n)"
+            if order:  # stored in the order the dashboard reads (the sort needs the setting)
+                con.execute("SET preserve_insertion_order = true")
+                insert += f"\nORDER BY {', '.join(order)}"
+            try:
+                con.execute(insert, bound)
+            finally:
+                con.execute("SET preserve_insertion_order = false")
         if step.params_sql:  # lists bound as constant parameters of the steps that read it
             result = con.execute(step.params_sql)
             columns = [d[0] for d in result.description]
@@ -307,6 +315,7 @@ def _parameters(as_of: dt.date, framework: fw.Framework) -> dict[str, object]:
         "dimensions": framework.outcome_keys,
         "child_age_bands": framework.child_age_bands,
         "adult_age_bands": framework.adult_age_bands,
+        "key_modulus": settings.record_key_modulus(),
     }
 
 
@@ -348,6 +357,23 @@ def _check(con: duckdb.DuckDBPyConnection, step: str, framework: fw.Framework) -
             raise RuntimeError(
                 "a cell has too many cases or assessments for publish's packed counters"
             )
+    # sums of record keys are packed too (key x word): a group's cases or assessments times
+    # the top record key must stay under 25 bits. The groups are a quarter of a cell (one
+    # band, or one service area of the cases active in it).
+    groups = {
+        "int_cell_quarters": "SELECT max(n) FROM (SELECT sum(active_cases) AS n "
+        "FROM int_cell_quarters GROUP BY quarter, cell_id)",
+        "int_cell_flows": "SELECT max(assessments) FROM int_cell_flows",
+    }
+    if step in groups:
+        most = con.execute(groups[step]).fetchone()[0] or 0
+        top_key = settings.record_key_modulus() - 1
+        if most * top_key >= PACKED_LIMIT:
+            raise RuntimeError(
+                f"a cell has {most:,} cases or assessments in one quarter, more than publish's "
+                f"packed sums of record keys hold ({PACKED_LIMIT // top_key:,}); lower "
+                "disclosure.record_key_bits in data/reference/settings.yaml"
+            )
 
 
 def _write_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, framework: fw.Framework) -> None:
@@ -367,5 +393,13 @@ def _write_meta(con: duckdb.DuckDBPyConnection, as_of: dt.date, framework: fw.Fr
         ("framework_version", str(framework.data.get("version", ""))),
         ("achieved_threshold", str(framework.achieved_threshold)),
         ("warehouse_loads", str(n_loads)),
+        ("record_key_modulus", str(settings.record_key_modulus())),
     ]
     con.executemany("INSERT INTO pub.meta VALUES (?, ?)", rows)
+    # the same flags per country, from the cases themselves: a user limited to some
+    # countries is told about their data only
+    con.execute(
+        "INSERT INTO pub.meta SELECT unnest(['synthetic:', 'real_case_data:']) || country, "
+        "unnest([bool_or(starts_with(agency, 'SYN-'))::VARCHAR, "
+        "bool_or(NOT starts_with(agency, 'SYN-'))::VARCHAR]) FROM wh.cases GROUP BY country"
+    )

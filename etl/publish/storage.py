@@ -7,7 +7,8 @@ dimension), and writing those texts on every row was the largest part of writing
 million cases, 1.7 of mart_outcomes' 4 seconds. So such a mart is stored in schema
 `store`, keyed by integers in place of the texts, and the contract's table is a view that
 joins the texts back from small code tables, with the contract's columns in its order and
-types. Marts without the cell columns are plain tables, as the contract has them.
+types, and it is stored sorted by quarter and cell (sort_order), the way the dashboard reads
+it. Marts without the cell columns are plain tables, as the contract has them.
 """
 
 from __future__ import annotations
@@ -72,6 +73,19 @@ def view_sql(table: str, columns: Columns) -> str:
     ]
     select = ", ".join(f'"{name}"' for name, _ in columns)
     return f"SELECT {select} FROM store.{table} " + " ".join(joins)  # noqa: S608 (names from contract.sql)
+
+
+# The dashboard asks for one quarter (or a range) of some cells: rows stored in that order let
+# DuckDB skip whole row groups by their min/max (zone maps), 5 to 8 times faster at 1M cases.
+SORT_FIRST = ("quarter", "cohort_quarter")
+
+
+def sort_order(table: str, contract_tables: dict[str, Columns]) -> list[str]:
+    """The columns a keyed mart is stored sorted by (none for the other tables)."""
+    if table in CODE_TABLES or not keyed(contract_tables[table]):
+        return []
+    names = [name for name, _ in contract_tables[table]]
+    return [*(c for c in SORT_FIRST if c in names), "cell_id"]
 
 
 def target(table: str, contract_tables: dict[str, Columns]) -> str:

@@ -14,8 +14,10 @@ Cells (country, province, sex, age group, form, duration band), eight quarters 2
 from __future__ import annotations
 
 import datetime as dt
+import re
 import sys
 import types
+import zlib
 from pathlib import Path
 
 import duckdb
@@ -25,6 +27,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "etl" / "publish" / "sql" / "contract.sql"
+CONTRACT_TABLES = set(re.findall(r"CREATE TABLE (\w+)", SCHEMA.read_text(encoding="utf-8")))
 
 QUARTERS = [dt.date(2023, 7, 1) + pd.DateOffset(months=3 * i) for i in range(8)]
 QUARTERS = [pd.Timestamp(q).date() for q in QUARTERS]
@@ -159,11 +162,12 @@ def build_frames() -> dict[str, pd.DataFrame]:
                 costs.append(
                     {"year": year, "country": country, "province": province, "service_area": area,
                      "cost_usd": 500.0 * (si + 1), "served_cases": n, "reintegrated_cases": n // 3,
-                     "paired_cases": n // 2, "change_sum": n // 2}
+                     "paired_cases": n // 2, "change_sum": n // 2, "costed_cases": n}
                 )  # fmt: skip
             totals.append(
                 {"year": year, "country": country, "province": province,
-                 "served_cases": served + 10 if served > 5 else served, "reintegrated_cases": served // 3}
+                 "served_cases": served + 10 if served > 5 else served, "reintegrated_cases": served // 3,
+                 "costed_cases": served + 10 if served > 5 else served}
             )  # fmt: skip
     for agency, cells in AGENCIES.items():
         for qi, quarter in enumerate(QUARTERS):
@@ -209,24 +213,58 @@ def build_frames() -> dict[str, pd.DataFrame]:
             ("framework_version", "1"),
             ("achieved_threshold", "3"),
             ("warehouse_loads", "3"),
+            ("record_key_modulus", str(MODULUS)),
+            *(
+                (f"{flag}:{c}", v)
+                for c in ("KH", "TH", "VN")
+                for flag, v in (("synthetic", "true"), ("real_case_data", "false"))
+            ),
         ],
         columns=["key", "value"],
     )
-    return {
-        "mart_caseload": pd.DataFrame(caseload),
-        "mart_months": pd.DataFrame(months),
-        "mart_outcomes": pd.DataFrame(outcomes),
-        "mart_quality": pd.DataFrame(quality),
-        "mart_services": pd.DataFrame(services),
-        "mart_barriers": pd.DataFrame(barriers),
-        "mart_survival": pd.DataFrame(survival),
-        "mart_budget": pd.DataFrame(budget),
-        "mart_service_costs": pd.DataFrame(costs),
-        "mart_case_totals": pd.DataFrame(totals),
-        "loads": loads,
-        "quarantine_summary": quarantine,
-        "meta": meta,
-    }
+    return add_keys(
+        {
+            "mart_caseload": pd.DataFrame(caseload),
+            "mart_months": pd.DataFrame(months),
+            "mart_outcomes": pd.DataFrame(outcomes),
+            "mart_quality": pd.DataFrame(quality),
+            "mart_services": pd.DataFrame(services),
+            "mart_barriers": pd.DataFrame(barriers),
+            "mart_survival": pd.DataFrame(survival),
+            "mart_budget": pd.DataFrame(budget),
+            "mart_service_costs": pd.DataFrame(costs),
+            "mart_case_totals": pd.DataFrame(totals),
+            "loads": loads,
+            "quarantine_summary": quarantine,
+            "meta": meta,
+        }
+    )
+
+
+MODULUS = 4096
+
+
+def key_columns(table: str) -> list[str]:
+    """The <count>_key columns of a table of the contract."""
+    text = SCHEMA.read_text(encoding="utf-8")
+    body = text[text.index(f"CREATE TABLE {table} (") :]
+    body = body[: body.index(");")]
+    return re.findall(r"\b(\w+_key)\b", re.sub(r"--[^\n]*", "", body))
+
+
+def add_keys(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Beside every count, a sum of record keys as if each case's key were drawn at random:
+    about M/2 per record, varying from row to row (crc32 of table, row and column)."""
+    for table, frame in frames.items():
+        for key in key_columns(table) if table in CONTRACT_TABLES else []:
+            count = frame[key.removesuffix("_key")].astype("int64")
+            jitter = [
+                zlib.crc32(f"{table}|{i}|{key}".encode()) % MODULUS for i in range(len(frame))
+            ]
+            frame[key] = (count * (MODULUS // 2) + pd.Series(jitter, index=frame.index)).where(
+                count > 0, 0
+            )
+    return frames
 
 
 def write_published(path: Path, frames: dict[str, pd.DataFrame]) -> Path:
@@ -269,6 +307,7 @@ def _environment(warehouse: Path):
     st_config.set_option("secrets.files", [str(warehouse / "no-secrets.toml")])
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GMS_WAREHOUSE_DIR", str(warehouse))
+        mp.setenv("GMS_AUDIT_FILE", str(warehouse / "audit" / "trail.jsonl"))
         mp.setenv("GMS_I18N_STRICT", "1")
         yield
     st_config.set_option("secrets.files", kept)

@@ -12,8 +12,9 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import config
 from dashboard.queries.selection import Selection
+from tests.dashboard import expected as ex
 from tests.dashboard.conftest import QUARTERS
-from tests.dashboard.test_queries import expected_kpis, label_count
+from tests.dashboard.test_queries import expected_kpis, shown
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
@@ -85,13 +86,16 @@ def test_overview_default_figures():
     at = start()
     exp = expected_kpis(_frames(), DEFAULT)
     before = expected_kpis(_frames(), DEFAULT.previous())
-    shown = metrics(at)
-    assert shown["Active cases"][0] == label_count(exp["active_cases"])
-    assert shown["Active cases"][1] == f"{exp['active_cases'] - before['active_cases']:+,.0f}"
-    assert shown["New cases"][0] == label_count(exp["new_cases"])
-    assert shown["Share reintegrated"][0] == f"{exp['share_reintegrated']:.0%}"
-    assert shown["Composite index"][0] == f"{exp['composite_index']:.0f}"
-    assert shown["Median time in case management"][0] == f"{exp['median_months']:.0f} months"
+    figures = metrics(at)
+    assert figures["Active cases"][0] == shown(exp, "active_cases")
+    change = ex.noisy(exp["active_cases"], exp["active_cases_key"]) - ex.noisy(
+        before["active_cases"], before["active_cases_key"]
+    )
+    assert figures["Active cases"][1] == f"{change:+,.0f}"
+    assert figures["New cases"][0] == shown(exp, "new_cases")
+    assert figures["Share reintegrated"][0] == f"{exp['share_reintegrated']:.0%}"
+    assert figures["Composite index"][0] == f"{exp['composite_index']:.0f}"
+    assert figures["Median time in case management"][0] == f"{exp['median_months']:.0f} months"
 
 
 def test_choosing_a_country_changes_the_figures_and_the_link():
@@ -99,8 +103,8 @@ def test_choosing_a_country_changes_the_figures_and_the_link():
     at.selectbox(key="f_country").set_value("VN").run()
     assert_clean(at)
     exp = expected_kpis(_frames(), DEFAULT.replace(country="VN"))
-    assert metrics(at)["Active cases"][0] == label_count(exp["active_cases"])
-    assert metrics(at)["Closed cases"][0] == label_count(exp["closed_cases"])
+    assert metrics(at)["Active cases"][0] == shown(exp, "active_cases")
+    assert metrics(at)["Closed cases"][0] == shown(exp, "closed_cases")
     assert at.query_params["country"] == "VN"
 
 
@@ -112,21 +116,22 @@ def test_sex_and_period_filters():
     assert_clean(at)
     sel = Selection(q_from=QUARTERS[2], q_to=QUARTERS[4], sex="female")
     exp = expected_kpis(_frames(), sel)
-    shown = metrics(at)
-    assert shown["Active cases"][0] == label_count(exp["active_cases"])
-    assert shown["New cases"][0] == label_count(exp["new_cases"])
-    assert shown["Share reintegrated"][0] == f"{exp['share_reintegrated']:.0%}"
+    figures = metrics(at)
+    assert figures["Active cases"][0] == shown(exp, "active_cases")
+    assert figures["New cases"][0] == shown(exp, "new_cases")
+    assert figures["Share reintegrated"][0] == f"{exp['share_reintegrated']:.0%}"
     assert at.query_params["sex"] == "female" and at.query_params["from"] == "2024Q1"
 
 
-def test_small_selection_shows_under_ten_not_zero():
+def test_small_selection_shows_nothing_but_why():
+    # Thailand: 8 cases opened in all: no page shows anything about them
     at = start()
     at.selectbox(key="f_country").set_value("TH").run()
     assert_clean(at)
-    shown = metrics(at)
-    assert shown["Active cases"][0] == "<10"
-    assert shown["Share reintegrated"][0] == "<10"
-    assert shown["Active cases"][1] == ""  # no change shown: it would reveal the count
+    assert not at.metric and not at.get("plotly_chart")
+    assert any("Fewer than 10 cases match this selection" in i.value for i in at.info)
+    goto(at, "case_management")
+    assert not at.metric and any("Fewer than 10 cases" in i.value for i in at.info)
 
 
 def test_filters_restored_from_the_link_and_kept_across_pages():
@@ -134,11 +139,11 @@ def test_filters_restored_from_the_link_and_kept_across_pages():
     assert_clean(at)
     assert at.selectbox(key="f_country").value == "VN"
     exp = expected_kpis(_frames(), DEFAULT.replace(country="VN", sex="male", age_group="adult"))
-    assert metrics(at)["Active cases"][0] == label_count(exp["active_cases"])
+    assert metrics(at)["Active cases"][0] == shown(exp, "active_cases")
     goto(at, "country_comparison")
     assert at.selectbox(key="f_country").value == "VN"
     goto(at, "overview")
-    assert metrics(at)["Active cases"][0] == label_count(exp["active_cases"])
+    assert metrics(at)["Active cases"][0] == shown(exp, "active_cases")
 
 
 def test_bad_link_values_are_ignored():
@@ -146,7 +151,7 @@ def test_bad_link_values_are_ignored():
     assert_clean(at)
     assert at.selectbox(key="f_country").value == ""
     exp = expected_kpis(_frames(), DEFAULT)
-    assert metrics(at)["Active cases"][0] == label_count(exp["active_cases"])
+    assert metrics(at)["Active cases"][0] == shown(exp, "active_cases")
 
 
 def test_outcomes_by_province_ranked_table_and_shapeless_note():
@@ -160,13 +165,12 @@ def test_outcomes_by_province_ranked_table_and_shapeless_note():
         & (oc["quarter"] == QUARTERS[-1])
         & (oc["dimension"] == "mental_health")
     ]
-    sums = part.groupby("province")[["score_sum", "scored_cases"]].sum()
+    kh12 = part[part["province"] == "KH-12"]
+    s = ex.sums(kh12, "scored_cases")
     row = ranked.set_index("Province").loc["Phnom Penh"]
-    assert (
-        row["Mean score (1-4)"]
-        == f"{sums.loc['KH-12', 'score_sum'] / sums.loc['KH-12', 'scored_cases']:.2f}"
-    )
-    assert row["Cases behind the figure"] == f"{sums.loc['KH-12', 'scored_cases']:,}"
+    mean = ex.mean(kh12["score_sum"].sum(), s["scored_cases"], s["scored_cases_key"], 1.0)
+    assert row["Mean score (1-4)"] == f"{mean:.2f}"
+    assert row["Cases behind the figure"] == shown(s, "scored_cases")
     # switch to housing: Tboung Khmum (2 cases) is "<10" and listed as having no shape
     at.selectbox(key="p_dimension").set_value("housing").run()
     ranked = table_with(at, "Rank").set_index("Province")
@@ -191,8 +195,11 @@ def test_share_measure_and_drill_from_region_to_country():
     part = oc[
         (oc["country"] == "VN") & (oc["quarter"] == QUARTERS[-1]) & (oc["dimension"] == "housing")
     ]
-    share = part["achieved_cases"].sum() / part["scored_cases"].sum()
-    assert ranked.loc["Viet Nam", "Share achieved"] in (f"{share:.0%}", "withheld")
+    s = ex.sums(part, "achieved_cases", "scored_cases")
+    share = ex.share(
+        s["achieved_cases"], s["achieved_cases_key"], s["scored_cases"], s["scored_cases_key"]
+    )
+    assert ranked.loc["Viet Nam", "Share achieved"] == f"{share:.0%}"
     at.selectbox(key="p_drill_country").set_value("KH").run()
     assert_clean(at)
     assert at.session_state["f_country"] == "KH"
@@ -206,10 +213,11 @@ def test_country_comparison_hides_small_countries():
     caseload = table_with(at, "Active cases").set_index("Country")
     assert caseload.loc["Thailand", "Active cases"] == "<10"
     assert caseload.loc["China", "Active cases"] == "0"
-    assert caseload.loc["Viet Nam", "Active cases"] == "withheld"
     end = _frames()["mart_caseload"]
-    end = end[(end["quarter"] == QUARTERS[-1]) & (end["country"] == "KH")]
-    assert caseload.loc["Cambodia", "Active cases"] == f"{end['active_cases'].sum():,}"
+    end = end[end["quarter"] == QUARTERS[-1]]
+    for country, name in (("KH", "Cambodia"), ("VN", "Viet Nam")):  # nothing withheld
+        s = ex.sums(end[end["country"] == country], "active_cases")
+        assert caseload.loc[name, "Active cases"] == shown(s, "active_cases")
 
 
 def test_data_quality_lists_loads_and_gaps():
@@ -218,9 +226,10 @@ def test_data_quality_lists_loads_and_gaps():
     assert_clean(at)
     log = table_with(at, "SHA-256")
     assert len(log) == 3 and log["SHA-256"].iloc[0] == "a" * 64
+    # sign-in is off over the sample: everyone is the data team, who see exact row counts
     grid = table_with(at, "Agency")
     kh02 = grid[grid["Agency"] == "SYN-KH-02"]["Rows loaded"].tolist()
-    assert kh02 == ["<10", "0", "<10", "0"]
+    assert kh02 == ["6", "0", "6", "0"]
 
 
 def test_methodology_explains_nine_and_ten():
@@ -249,27 +258,32 @@ def test_service_areas_barrier_choice():
         & (br["country"] == "VN")
         & (br["quarter"] >= DEFAULT.q_from)
     ]
-    assert table.loc["ECO-06", "Times reported in the period"] == f"{eco['reports'].sum():,}"
+    assert table.loc["ECO-06", "Times reported in the period"] == shown(
+        ex.sums(eco, "reports"), "reports"
+    )
     assert table.loc["ECO-01", "Times reported in the period"] == "0"
     assert at.query_params["service"] == "economic"
 
 
-def test_case_management_median_and_small_country():
+def test_case_management_median_and_the_curve_over_k_or_more():
     at = start("case_management")
     assert_clean(at)
     assert metrics(at)["Median time to reintegration"][0].endswith("months")
-    at.selectbox(key="f_country").set_value("TH").run()
-    assert_clean(at)
     curve = table_with(at, "Cases still followed").set_index("Months since the case was opened")
-    assert curve.loc["24", "Share reintegrated by then"] == "<10"
+    assert len(curve) > 2 and not (curve["Cases still followed"] == "<10").any()
 
 
 def test_budget_page_money_shown_small_cost_per_case_hidden():
     at = start("budget", country="KH", province="KH-25")
     assert_clean(at)
     per_case = table_with(at, "Cost per case served (USD)").set_index("Service area")
-    assert per_case.loc["Housing, care and accommodation", "Cost per case served (USD)"] == "<10"
-    assert per_case.loc["Housing, care and accommodation", "Cost of services (USD)"] == "US$1,000"
+    housing = per_case.loc["Housing, care and accommodation"]
+    # 3 cases served a year: what was spent on them is hidden, as is the cost per case
+    assert housing["Cost per case served (USD)"] == "<10"
+    assert housing["Cost of services (USD)"] == "<10"
+    # budget lines are not about cases: shown for any province (no small-selection page)
+    lines = table_with(at, "Budgeted")
+    assert lines["Budgeted"].str.startswith("US$").all()
 
 
 def test_a_new_publication_shows_without_restart(tmp_path, monkeypatch):
@@ -282,7 +296,7 @@ def test_a_new_publication_shows_without_restart(tmp_path, monkeypatch):
     monkeypatch.setenv("GMS_WAREHOUSE_DIR", str(tmp_path))
     at = start()
     before = metrics(at)["Active cases"][0]
-    assert before == label_count(expected_kpis(frames, DEFAULT)["active_cases"])
+    assert before == shown(expected_kpis(frames, DEFAULT), "active_cases")
     # the ETL publishes: a new file swapped in atomically, one more quarter of data
     changed = build_frames()
     cl = changed["mart_caseload"]
@@ -291,7 +305,5 @@ def test_a_new_publication_shows_without_restart(tmp_path, monkeypatch):
     os.replace(tmp_path / ".published.duckdb.tmp", tmp_path / "published.duckdb")
     at.run()
     assert_clean(at)
-    assert metrics(at)["Active cases"][0] == label_count(
-        expected_kpis(changed, DEFAULT)["active_cases"]
-    )
+    assert metrics(at)["Active cases"][0] == shown(expected_kpis(changed, DEFAULT), "active_cases")
     assert metrics(at)["Active cases"][0] != before

@@ -19,6 +19,7 @@ from streamlit.testing.v1 import AppTest
 from dashboard import i18n
 from dashboard.queries.selection import add_quarters, quarter_code
 from reference import framework
+from tests.dashboard import expected as ex
 from tests.dashboard.test_pages import APP, assert_clean, table_with
 
 K = 10
@@ -99,19 +100,32 @@ def array(value) -> list:
     return list(value)
 
 
-# --- expected labels, as the suppression rule makes them --------------------------------------
+# --- expected labels, as protection makes them (tests/dashboard/expected.py) -------------------
 
 
-def count(n: float) -> str:
-    return "<10" if 0 < n < K else f"{n:,.0f}"
+def count(n: float, key: float) -> str:
+    return ex.count_label(int(n), int(key))
 
 
-def mean(value: float, n: float, fmt: str) -> str:
+def text(value: float, n: float, fmt: str) -> str:
+    """A figure over n cases: hidden under k, no data over none."""
     if 0 < n < K:
         return "<10"
     if n == 0 or pd.isna(value):
         return "–"
     return fmt.format(value)
+
+
+def share(num, num_key, den, den_key, fmt: str = "{:.0%}") -> str:
+    if 0 < num < K:
+        return "<10" if den else "–"
+    value = ex.share(int(num), int(num_key), int(den), int(den_key)) if den >= K else float("nan")
+    return text(value, den, fmt)
+
+
+def mean(total, n, key, unit: float, fmt: str) -> str:
+    value = ex.mean(float(total), int(n), int(key), unit) if n >= K else float("nan")
+    return text(value, n, fmt)
 
 
 def in_period(df: pd.DataFrame, period, **cells) -> pd.DataFrame:
@@ -140,7 +154,7 @@ def _band_grid(marts, period, country=None) -> pd.DataFrame:
     if country:
         oc = oc[oc["country"] == country]
     return oc.groupby(["dimension", "duration_band"])[
-        ["scored_cases", "score_sum", "achieved_cases"]
+        ["scored_cases", "scored_cases_key", "score_sum", "achieved_cases", "achieved_cases_key"]
     ].sum()
 
 
@@ -150,16 +164,25 @@ def test_outcomes_by_time_in_case_management(marts, period):
     grid = _band_grid(marts, period)
     outcome, band = labels("outcome"), labels("band")
     assert len(shown) == len(outcome) * len(band)
+    largest = grid.groupby("duration_band")["scored_cases"].max()  # each band a group
     for (dim, b), row in grid.iterrows():
         cell = shown.loc[(outcome[dim], band[b])]
-        expected = mean(row["score_sum"] / row["scored_cases"], row["scored_cases"], "{:.2f}")
-        assert cell["Mean score (1-4)"] in (expected, "withheld"), (dim, b)
-        assert cell["Cases behind the figure"] in (count(row["scored_cases"]), "withheld")
+        n, key = row["scored_cases"], row["scored_cases_key"]
+        if 0 < largest[b] < K:
+            assert cell["Mean score (1-4)"] == cell["Cases behind the figure"] == "<10"
+            continue
+        assert cell["Mean score (1-4)"] == mean(row["score_sum"], n, key, 1.0, "{:.2f}"), (dim, b)
+        assert cell["Cases behind the figure"] == count(n, key)
     at.radio(key="p_measure").set_value("share_achieved").run()
     shown = table_with(at, "Share achieved").set_index(["Outcome", "Band"])
     dim, b = grid["scored_cases"].idxmax()
     row = grid.loc[(dim, b)]
-    expected = f"{row['achieved_cases'] / row['scored_cases']:.0%}"
+    expected = share(
+        row["achieved_cases"],
+        row["achieved_cases_key"],
+        row["scored_cases"],
+        row["scored_cases_key"],
+    )
     assert shown.loc[(outcome[dim], band[b]), "Share achieved"] == expected
 
 
@@ -185,42 +208,56 @@ def test_outcomes_by_band_suppress_small_cells(marts, period):
 def test_follow_up_intensity_by_band_and_quarter(marts, period, opened):
     at = opened("case_management")
     cl = in_period(marts["mart_caseload"], period)
-    per_quarter = cl.groupby(["duration_band", "quarter"])[["assessments", "active_cases"]].sum()
-    by_band = per_quarter.groupby("duration_band").agg(
-        assessments=("assessments", "sum"),
-        case_quarters=("active_cases", "sum"),
-        most=("active_cases", "max"),
-    )
+    columns = ["assessments", "assessments_key", "active_cases", "active_cases_key"]
+    per_quarter = cl.groupby(["duration_band", "quarter"])[columns].sum().reset_index()
     shown = table_with(at, "Case-years of case management").set_index("Band")
-    for key, row in by_band.iterrows():
-        rate = 4 * row["assessments"] / row["case_quarters"]
-        cell = shown.loc[labels("band")[key]]
-        assert cell["Assessments per case-year"] == mean(rate, row["most"], "{:.1f}")
-        assert cell["Assessments in the period"] == count(row["assessments"])
-        assert cell["Case-years of case management"] == mean(
-            row["case_quarters"] / 4, row["most"], "{:,.0f}"
+    for band, part in per_quarter.groupby("duration_band"):
+        most = part.loc[part["active_cases"].idxmax()]
+        a = ex.noisy(part["assessments"].sum(), part["assessments_key"].sum())
+        cq = ex.noisy(part["active_cases"].sum(), part["active_cases_key"].sum())
+        cell = shown.loc[labels("band")[band]]
+        hidden = 0 < most["active_cases"] < K
+        assert cell["Assessments per case-year"] == ("<10" if hidden else f"{4 * a / cq:.1f}")
+        assert cell["Assessments in the period"] == count(
+            part["assessments"].sum(), part["assessments_key"].sum()
+        )
+        assert cell["Case-years of case management"] == (
+            "<10" if hidden else f"{round(cq / 4):,.0f}"
+        )
+        assert cell["Active cases (most in one quarter)"] == count(
+            most["active_cases"], most["active_cases_key"]
         )
     trend = table_with(at, "Quarter").set_index("Quarter")
-    by_quarter = cl.groupby("quarter")[["assessments", "active_cases"]].sum()
+    by_quarter = cl.groupby("quarter")[columns].sum()
     for quarter, row in by_quarter.iterrows():
         label = f"{quarter.year} Q{(quarter.month - 1) // 3 + 1}"
-        rate = 4 * row["assessments"] / row["active_cases"]
-        assert trend.loc[label, "Assessments per case-year"] == mean(
-            rate, row["active_cases"], "{:.1f}"
+        n = row["active_cases"]
+        rate = (
+            4
+            * ex.noisy(row["assessments"], row["assessments_key"])
+            / ex.noisy(n, row["active_cases_key"])
+            if n
+            else float("nan")
         )
+        assert trend.loc[label, "Assessments per case-year"] == text(rate, n, "{:.1f}")
 
 
 def test_setbacks_per_outcome(marts, period, opened):
     at = opened("case_management")
     oc = in_period(marts["mart_outcomes"], period)
-    sums = oc.groupby("dimension")[["scores_with_previous", "setbacks"]].sum()
+    columns = ["scores_with_previous", "scores_with_previous_key", "setbacks", "setbacks_key"]
+    sums = oc.groupby("dimension")[columns].sum()
     shown = table_with(at, "Share of scores that fell").set_index("Outcome")
     for dim, row in sums.iterrows():
         cell = shown.loc[labels("outcome")[dim]]
-        n = row["scores_with_previous"]
-        assert cell["Share of scores that fell"] == mean(row["setbacks"] / n, n, "{:.0%}")
-        assert cell["Scores lower than the previous one"] == count(row["setbacks"])
-        assert cell["Scores compared with an earlier one"] == count(n)
+        n, key = row["scores_with_previous"], row["scores_with_previous_key"]
+        assert cell["Share of scores that fell"] == share(
+            row["setbacks"], row["setbacks_key"], n, key
+        )
+        assert cell["Scores lower than the previous one"] == count(
+            row["setbacks"], row["setbacks_key"]
+        )
+        assert cell["Scores compared with an earlier one"] == count(n, key)
 
 
 def test_share_reintegrated_bars_label_every_shown_value(marts, period, opened):
@@ -237,16 +274,29 @@ def test_share_reintegrated_bars_label_every_shown_value(marts, period, opened):
     assert bars["textposition"] == "outside" and bars["textfont"]["color"] == "#262730"
     texts = dict(zip(array(bars["y"]), array(bars["text"]), strict=True))
     end = in_period(marts["mart_caseload"], (period[1], period[1]))
-    sums = end.groupby("duration_band")[["reintegrated_cases", "assessed_cases"]].sum()
+    columns = [
+        "reintegrated_cases",
+        "reintegrated_cases_key",
+        "assessed_cases",
+        "assessed_cases_key",
+        "active_cases",
+    ]
+    sums = end.groupby("duration_band")[columns].sum()
     table = table_with(at, "Share reintegrated").set_index("Band")
     for key, row in sums.iterrows():
         band = labels("band")[key]
-        expected = mean(
-            row["reintegrated_cases"] / row["assessed_cases"], row["assessed_cases"], "{:.0%}"
-        )
-        assert table.loc[band, "Share reintegrated"] in (expected, "withheld")
+        if 0 < row["active_cases"] < K:  # a band of fewer than 10: every figure hidden
+            expected = "<10"
+        else:
+            expected = share(
+                row["reintegrated_cases"],
+                row["reintegrated_cases_key"],
+                row["assessed_cases"],
+                row["assessed_cases_key"],
+            )
+        assert table.loc[band, "Share reintegrated"] == expected, band
         shown = table.loc[band, "Share reintegrated"]
-        assert texts[band] == ("" if shown in ("<10", "withheld", "–") else shown)
+        assert texts[band] == ("" if shown in ("<10", "–") else shown)
     hidden = [tr for tr in fig["data"][1:] if tr.get("meta", {}).get("hidden_labels")]
     for trace in hidden:
         assert trace["textfont"]["style"] == "italic"
@@ -267,19 +317,30 @@ def test_budget_cost_per_case_reintegrated(marts, period, opened):
     totals = marts["mart_case_totals"]
     totals = totals[totals["year"].between(y0, y1)]
     reintegrated = totals["reintegrated_cases"].sum()
+    reintegrated_key = totals["reintegrated_cases_key"].sum()
     shown = {m.label: m.value for m in at.metric}
-    assert shown["Cases served and reintegrated"] == count(reintegrated)
-    assert shown["Cost per case reintegrated"] == mean(
-        costs["cost_usd"].sum() / reintegrated, reintegrated, "US${:,.0f}"
+    assert shown["Cases served and reintegrated"] == count(reintegrated, reintegrated_key)
+    cost = ex.noisy_sum(
+        costs["cost_usd"].sum(), totals["costed_cases"].sum(), totals["costed_cases_key"].sum(), 0.0
     )
-    per_area = costs.groupby("service_area")[["cost_usd", "reintegrated_cases"]].sum()
+    per_case = cost / ex.noisy(reintegrated, reintegrated_key)
+    assert shown["Cost per case reintegrated"] == text(per_case, reintegrated, "US${:,.0f}")
+    columns = [
+        "cost_usd",
+        "costed_cases",
+        "costed_cases_key",
+        "reintegrated_cases",
+        "reintegrated_cases_key",
+    ]
+    per_area = costs.groupby("service_area")[columns].sum()
     table = table_with(at, "Cost per case reintegrated (USD)").set_index("Service area")
     for area, row in per_area.iterrows():
         cell = table.loc[labels("service")[area]]
-        n = row["reintegrated_cases"]
-        assert cell["Cases served and reintegrated"] == count(n)
-        per_case = row["cost_usd"] / n if n else float("nan")
-        assert cell["Cost per case reintegrated (USD)"] == mean(per_case, n, "US${:,.0f}")
+        n, key = row["reintegrated_cases"], row["reintegrated_cases_key"]
+        assert cell["Cases served and reintegrated"] == count(n, key)
+        cost = ex.noisy_sum(row["cost_usd"], row["costed_cases"], row["costed_cases_key"], 0.0)
+        per_case = cost / ex.noisy(n, key) if n and row["costed_cases"] >= K else float("nan")
+        assert cell["Cost per case reintegrated (USD)"] == text(per_case, n, "US${:,.0f}")
     assert (table["Cost per case reintegrated (USD)"] == "<10").any() or (
         per_area["reintegrated_cases"] >= K
     ).all()
@@ -324,11 +385,22 @@ def test_spending_against_outcome_change(marts, period):
     costs = marts["mart_service_costs"]
     costs = costs[costs["year"].between(y0, y1)]
     scored = [s["key"] for s in framework.load().service_areas if s.get("primary_outcome")]
-    columns = ["cost_usd", "served_cases", "paired_cases", "change_sum"]
+    columns = [
+        "cost_usd",
+        "costed_cases",
+        "costed_cases_key",
+        "served_cases",
+        "served_cases_key",
+        "paired_cases",
+        "paired_cases_key",
+        "change_sum",
+    ]
     for country in ("TH", "CN", "LA", None):  # a selection where some point is hidden
         part = costs if country is None else costs[costs["country"] == country]
         sums = part.groupby("service_area")[columns].sum().reindex(scored, fill_value=0)
-        hidden = sums[(sums["served_cases"] < K) | (sums["paired_cases"] < K)].index
+        hidden = sums[
+            (sums["served_cases"] < K) | (sums["paired_cases"] < K) | (sums["costed_cases"] < K)
+        ].index
         if 0 < len(hidden) < len(scored):
             break
     at = start("budget", period, **({"country": country} if country else {}))
@@ -343,8 +415,10 @@ def test_spending_against_outcome_change(marts, period):
             assert name not in shown
             continue
         x, y = shown[name]
-        assert x == pytest.approx(row["cost_usd"] / row["served_cases"])
-        assert y == pytest.approx(row["change_sum"] / row["paired_cases"])
+        cost = ex.noisy_sum(row["cost_usd"], row["costed_cases"], row["costed_cases_key"], 0.0)
+        assert x == round(cost / ex.noisy(row["served_cases"], row["served_cases_key"]))
+        change = ex.mean(row["change_sum"], row["paired_cases"], row["paired_cases_key"], 1.0)
+        assert y == round(change, 2)
     notes = " ".join(c.value for c in at.caption)
     assert "Case management is left out" in notes
     for area in hidden:
@@ -358,7 +432,12 @@ def test_case_management_change_on_its_own_axis(marts, period, opened):
     at = opened("service_areas")
     sv = in_period(marts["mart_services"], (period[1], period[1]))
     cm = sv[sv["service_area"] == "case_management"]
-    change = cm["received_change_sum"].sum() / cm["received_paired"].sum()
+    change = ex.mean(
+        cm["received_change_sum"].sum(),
+        cm["received_paired"].sum(),
+        cm["received_paired_key"].sum(),
+        1.0,
+    )
     table = table_with(at, "Received the service").set_index("Service area")
     assert table.loc["Case management", "Received the service"] == f"{change:+.1f}"
     assert table.loc["Case management", "Outcome it supports"] == "Composite index"

@@ -23,6 +23,12 @@
 --   achieved = score >= scale.achieved_threshold. A case is reintegrated when every
 --   dimension assessed at its latest assessment (as of the measure date) is achieved.
 --   composite index = (mean of dimension scores at that assessment - 1) / 3 * 100.
+--   <count>_key, beside every count of cases or of their records: the sum of the record
+--   keys of what it counts (each case's record key is a number from 0 to meta
+--   record_key_modulus - 1, derived from its keyed hash; a record counts its case's key).
+--   Additive like the counts, so any selection's cell key follows from the sum over its
+--   cells; the dashboard perturbs every count with it (cell-key method, dashboard/cellkey.py)
+--   and never shows a key.
 
 CREATE TABLE mart_caseload (
     quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
@@ -34,13 +40,16 @@ CREATE TABLE mart_caseload (
     assessed_cases BIGINT,       -- snapshot: active cases with at least one assessment by the measure date
     reintegrated_cases BIGINT,   -- snapshot: of assessed_cases, reintegrated at their latest assessment
     composite_sum DOUBLE,        -- snapshot: sum of composite index at latest assessment over assessed_cases
-    assessments BIGINT           -- flow: assessments (distinct case and date) dated in the quarter
+    assessments BIGINT,          -- flow: assessments (distinct case and date) dated in the quarter
+    active_cases_key BIGINT, new_cases_key BIGINT, closed_cases_key BIGINT, closed_reintegrated_key BIGINT,
+    assessed_cases_key BIGINT, reintegrated_cases_key BIGINT, assessments_key BIGINT
 );
 
 CREATE TABLE mart_months (       -- for medians: active cases by whole months of case management
     quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     months SMALLINT,             -- whole months from opening to the measure date
-    active_cases BIGINT
+    active_cases BIGINT,
+    active_cases_key BIGINT
 );
 
 CREATE TABLE mart_outcomes (
@@ -57,7 +66,10 @@ CREATE TABLE mart_outcomes (
     declined_cases BIGINT,       -- snapshot: paired cases whose latest < first
     scores_recorded BIGINT,      -- flow: scores in this dimension dated in the quarter
     scores_with_previous BIGINT, -- flow: of those, scores that had an earlier score for the case
-    setbacks BIGINT              -- flow: of those, scores lower than the case's previous score
+    setbacks BIGINT,             -- flow: of those, scores lower than the case's previous score
+    scored_cases_key BIGINT, achieved_cases_key BIGINT, paired_cases_key BIGINT, improved_cases_key BIGINT,
+    declined_cases_key BIGINT, scores_recorded_key BIGINT, scores_with_previous_key BIGINT,
+    setbacks_key BIGINT
 );
 
 CREATE TABLE mart_survival (     -- time to reintegration, for Kaplan-Meier at query time
@@ -65,7 +77,8 @@ CREATE TABLE mart_survival (     -- time to reintegration, for Kaplan-Meier at q
     country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     months SMALLINT,             -- whole months from opening to the event
     reached BIGINT,              -- cases first reintegrated at this month
-    censored BIGINT              -- cases not (yet) reintegrated, last assessed at this month
+    censored BIGINT,             -- cases not (yet) reintegrated, last assessed at this month
+    reached_key BIGINT, censored_key BIGINT
 );
 
 CREATE TABLE mart_services (
@@ -83,14 +96,18 @@ CREATE TABLE mart_services (
     other_change_sum BIGINT,
     records_started BIGINT,      -- flow: service records started in the quarter (any status)
     provided_started BIGINT,     -- flow: provided records started in the quarter
-    cost_usd DOUBLE              -- flow: cost of records started in the quarter, USD
+    cost_usd DOUBLE,             -- flow: cost of records started in the quarter, USD
+    provided_cases_key BIGINT, referred_cases_key BIGINT, declined_cases_key BIGINT, in_need_cases_key BIGINT,
+    in_need_provided_key BIGINT, received_paired_key BIGINT, other_paired_key BIGINT,
+    records_started_key BIGINT, provided_started_key BIGINT
 );
 
 CREATE TABLE mart_barriers (
     quarter DATE, country VARCHAR, province VARCHAR, sex VARCHAR, age_group VARCHAR, form VARCHAR,
     service_area VARCHAR, barrier_code VARCHAR,
     reports BIGINT,              -- flow: barrier records noted in the quarter
-    cases BIGINT                 -- flow: distinct cases reporting it in the quarter
+    cases BIGINT,                -- flow: distinct cases reporting it in the quarter
+    reports_key BIGINT, cases_key BIGINT
 );
 
 CREATE TABLE mart_budget (
@@ -105,19 +122,24 @@ CREATE TABLE mart_service_costs (   -- what spending bought, per year and servic
     served_cases BIGINT,         -- distinct cases provided this service in the year
     reintegrated_cases BIGINT,   -- of served_cases, reintegrated at their latest assessment as of year end
     paired_cases BIGINT,         -- of served_cases, with two or more scores in the primary outcome by year end
-    change_sum BIGINT            -- sum of (latest by year end - first) in the primary outcome over paired_cases
+    change_sum BIGINT,           -- sum of (latest by year end - first) in the primary outcome over paired_cases
+    costed_cases BIGINT,         -- distinct cases with a costed record of the area started in the year
+    served_cases_key BIGINT, reintegrated_cases_key BIGINT, paired_cases_key BIGINT, costed_cases_key BIGINT
 );
 
 CREATE TABLE mart_case_totals (     -- distinct cases per year, any service area (cost per case)
     year SMALLINT, country VARCHAR, province VARCHAR,
     served_cases BIGINT,         -- distinct cases provided any service in the year
-    reintegrated_cases BIGINT    -- of served_cases, reintegrated at their latest assessment as of year end
+    reintegrated_cases BIGINT,   -- of served_cases, reintegrated at their latest assessment as of year end
+    costed_cases BIGINT,         -- distinct cases with a costed record started in the year, any area
+    served_cases_key BIGINT, reintegrated_cases_key BIGINT, costed_cases_key BIGINT
 );
 
 CREATE TABLE mart_quality (         -- what each agency submitted, by the quarter of each row's date
     agency VARCHAR, country VARCHAR, province VARCHAR, quarter DATE,
     table_name VARCHAR,          -- cases (by opening date), assessments, services, barriers
-    rows_loaded BIGINT
+    rows_loaded BIGINT,
+    rows_loaded_key BIGINT
 );
 
 CREATE TABLE loads (                -- copy of the warehouse loads log
@@ -135,4 +157,7 @@ CREATE TABLE quarantine_summary (   -- counts only: no raw value, no row number
 CREATE TABLE meta (key VARCHAR, value VARCHAR);
 -- keys: published_at (ISO timestamp), as_of (ISO date), synthetic ('true' when any loaded
 -- row came from a SYN- agency), real_case_data ('true' when any case-level file came from
--- another agency), framework_version, achieved_threshold, warehouse_loads
+-- another agency), framework_version, achieved_threshold, warehouse_loads,
+-- record_key_modulus (record keys run from 0 to this - 1); and per country
+-- synthetic:<country>, real_case_data:<country> (as above, for that country's cases), so
+-- that a user limited to some countries is told about their data only

@@ -179,7 +179,14 @@ def test_meta(db):
         "framework_version",
         "achieved_threshold",
         "warehouse_loads",
+        "record_key_modulus",
+        "synthetic:KH",
+        "real_case_data:KH",
+        "synthetic:VN",
+        "real_case_data:VN",
     }
+    assert meta["record_key_modulus"] == "4096"
+    assert (meta["synthetic:KH"], meta["real_case_data:KH"]) == ("true", "false")
     assert meta["as_of"] == "2024-06-30"
     assert meta["synthetic"] == "true"
     assert meta["real_case_data"] == "false"
@@ -357,7 +364,8 @@ def test_budget(db):
 
 def test_service_costs(db):
     rows = db.execute(
-        "SELECT * FROM mart_service_costs ORDER BY year, country, service_area"
+        "SELECT year, country, province, service_area, cost_usd, served_cases, reintegrated_cases, "
+        "paired_cases, change_sum FROM mart_service_costs ORDER BY year, country, service_area"
     ).fetchall()
     assert rows == [
         # housing 2023: k01, k02, k10 served; k02 and k10 reintegrated by year end; k01 has one
@@ -370,7 +378,10 @@ def test_service_costs(db):
         # 2024 runs to as_of: k07 reintegrated at 2024-02-01
         (2024, "VN", "VN-HN", "housing", 40.0, 1, 1, 0, 0),
     ]
-    totals = db.execute("SELECT * FROM mart_case_totals ORDER BY year, country").fetchall()
+    totals = db.execute(
+        "SELECT year, country, province, served_cases, reintegrated_cases FROM mart_case_totals "
+        "ORDER BY year, country"
+    ).fetchall()
     assert totals == [
         (2023, "KH", "KH-12", 4, 2),
         (2023, "VN", "VN-HN", 1, 0),
@@ -627,7 +638,7 @@ def test_an_empty_warehouse_publishes_empty_marts(tmp_path):
         tables = main_tables(con)
         assert tables == sorted(contract_tables())
         for table in tables:
-            expected = 7 if table == "meta" else 0
+            expected = 8 if table == "meta" else 0  # no country
             assert con.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] == expected, table
         meta = dict(con.execute("SELECT * FROM meta").fetchall())
         assert meta["synthetic"] == "false" and meta["real_case_data"] == "false"
@@ -676,3 +687,82 @@ def test_meta_says_when_a_real_agency_s_case_data_is_published(tmp_path):
         )
     got = meta()
     assert got["real_case_data"] == "true" and got["synthetic"] == "true"  # mixed
+
+
+# --- record keys (the cell-key method) ------------------------------------------------------
+
+RECORD_KEY = "(k.case_key % $key_modulus::UHUGEINT)::INTEGER AS record_key"
+
+
+def key_columns(con) -> dict[str, list[str]]:
+    """Each published table with key columns: its <count>_key columns."""
+    out: dict[str, list[str]] = {}
+    for table, column in con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND column_name LIKE '%\\_key' ESCAPE '\\' ORDER BY ALL"
+    ).fetchall():
+        out.setdefault(table, []).append(column)
+    return out
+
+
+def test_every_count_has_the_sum_of_the_record_keys_of_what_it_counts(
+    warehouse, tmp_path, monkeypatch
+):
+    # with every record key set to 1, a key sum is the number of records it sums: it must
+    # equal its count, row by row, in every mart (so it sums the very cases counted)
+    copy = tmp_path / "wh"
+    shutil.copytree(warehouse, copy)
+    real = pub.read_sql
+    assert RECORD_KEY in real("stg_cases")
+    monkeypatch.setattr(
+        pub, "read_sql", lambda step: real(step).replace(RECORD_KEY, "1 AS record_key")
+    )
+    with duckdb.connect(str(pub.publish(copy, as_of=TINY_AS_OF)), read_only=True) as con:
+        tables = key_columns(con)
+        assert set(tables) == {
+            "mart_caseload", "mart_months", "mart_outcomes", "mart_survival", "mart_services",
+            "mart_barriers", "mart_service_costs", "mart_case_totals", "mart_quality",
+        }  # fmt: skip
+        for table, keys in tables.items():
+            for key in keys:
+                count = key.removesuffix("_key")
+                differ = con.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE "{key}" IS DISTINCT FROM "{count}"'
+                ).fetchone()[0]
+                assert differ == 0, f"{table}.{key} does not sum the records of {count}"
+                nonzero = con.execute(
+                    f'SELECT count(*) FROM "{table}" WHERE "{count}" > 0'
+                ).fetchone()[0]
+                assert nonzero or table == "mart_barriers" or count in ("closed_reintegrated",)
+
+
+def test_record_keys_are_the_low_bits_of_the_case_key_and_stable(warehouse, db, tmp_path):
+    with duckdb.connect(str(paths.warehouse_db(warehouse)), read_only=True) as wh:
+        keys = dict(wh.execute("SELECT case_key, (case_key % 4096)::INTEGER FROM cases").fetchall())
+        cell_a = wh.execute(
+            "SELECT list(case_key) FROM cases WHERE country = 'KH' AND sex = 'female' "
+            "AND form = 'labour' AND opened <= DATE '2024-06-30' "
+            "AND (closed IS NULL OR closed >= DATE '2024-04-01')"
+        ).fetchone()[0]
+    got = one(
+        db,
+        "SELECT sum(active_cases), sum(active_cases_key) FROM mart_caseload "
+        "WHERE quarter = DATE '2024-04-01' AND country = 'KH' AND sex = 'female' AND form = 'labour'",
+    )
+    assert got == (len(cell_a), sum(keys[k] for k in cell_a))
+    # a second publish gives the same keys
+    copy = tmp_path / "wh"
+    shutil.copytree(warehouse, copy)
+    with duckdb.connect(str(pub.publish(copy, as_of=TINY_AS_OF)), read_only=True) as again:
+        query = "SELECT * FROM mart_outcomes ORDER BY ALL"
+        assert again.execute(query).fetchall() == db.execute(query).fetchall()
+
+
+def test_keyed_marts_are_stored_in_quarter_and_cell_order(db):
+    # the dashboard reads a quarter (or a range) of some cells: zone maps skip the rest
+    for table, first in (
+        ("mart_caseload", "quarter"), ("mart_outcomes", "quarter"), ("mart_services", "quarter"),
+        ("mart_months", "quarter"), ("mart_barriers", "quarter"), ("mart_survival", "cohort_quarter"),
+    ):  # fmt: skip
+        rows = db.execute(f"SELECT {first}, cell_id FROM store.{table} ORDER BY rowid").fetchall()
+        assert rows == sorted(rows), table

@@ -3,6 +3,7 @@
 -- binds them, listed by code, as the parameters $code_wa, $code_wb and $code_fw).
 --   wa: scored, achieved (latest >= threshold), paired, in need (first < threshold), improved
 --   wb: declined, score sum, first-score sum (paired), latest-score sum (paired)
+--   wd: declined alone (its record keys are summed apart: key x word, macros.sql)
 --   fw (flow code): scores recorded, with an earlier score, setbacks
 -- inputs: (none)
 SELECT
@@ -21,5 +22,6 @@ SELECT
         CASE WHEN snap_paired(code) THEN snap_latest(code) ELSE 0 END,
         0
     ) AS wb,
+    pack5(snap_paired(code) AND snap_latest(code) < snap_first(code), 0, 0, 0, 0) AS wd,
     pack5(1, (code >> 1) & 1, (code >> 2) & 1, 0, 0) AS fw
 FROM range(256) AS codes(code)

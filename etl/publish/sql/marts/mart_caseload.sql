@@ -12,6 +12,13 @@ SELECT
     q.assessed_cases,
     q.reintegrated_cases,
     coalesce(q.composite_sum, 0)::DOUBLE AS composite_sum,
-    coalesce(f.assessments, 0) AS assessments
+    coalesce(f.assessments, 0) AS assessments,
+    q.active_cases_key,
+    q.new_cases_key,
+    q.closed_cases_key,
+    q.closed_reintegrated_key,
+    q.assessed_cases_key,
+    q.reintegrated_cases_key,
+    coalesce(f.assessments_key, 0) AS assessments_key
 FROM int_cell_quarters AS q
 LEFT JOIN int_cell_flows AS f USING (quarter, cell_id, band_no)

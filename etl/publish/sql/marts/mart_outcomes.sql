@@ -10,7 +10,10 @@ WITH wide AS (
         quarter, cell_id, band_no,
         list_value(*COLUMNS('^wa__')) AS wa,
         list_value(*COLUMNS('^wb__')) AS wb,
-        list_value(*COLUMNS('^fw__')) AS fw
+        list_value(*COLUMNS('^fw__')) AS fw,
+        list_value(*COLUMNS('^ka__')) AS ka,
+        list_value(*COLUMNS('^kd__')) AS kd,
+        list_value(*COLUMNS('^kf__')) AS kf
     FROM int_cell_quarters
     LEFT JOIN int_cell_flows USING (quarter, cell_id, band_no)
 ),
@@ -21,7 +24,10 @@ long AS (
         unnest(range(1, len($dimensions::VARCHAR[]) + 1))::INTEGER AS dim_no,
         unnest(wa) AS wa,
         unnest(wb) AS wb,
-        unnest(fw) AS fw
+        unnest(fw) AS fw,
+        unnest(ka) AS ka,
+        unnest(kd) AS kd,
+        unnest(kf) AS kf
     FROM wide
 ),
 
@@ -38,7 +44,15 @@ measures AS (
         coalesce(unpacked(wb, 0), 0) AS declined_cases,
         coalesce(unpacked(fw, 0), 0) AS scores_recorded,
         coalesce(unpacked(fw, 1), 0) AS scores_with_previous,
-        coalesce(unpacked(fw, 2), 0) AS setbacks
+        coalesce(unpacked(fw, 2), 0) AS setbacks,
+        coalesce(unpacked(ka, 0), 0) AS scored_cases_key,
+        coalesce(unpacked(ka, 1), 0) AS achieved_cases_key,
+        coalesce(unpacked(ka, 2), 0) AS paired_cases_key,
+        coalesce(unpacked(ka, 4), 0) AS improved_cases_key,
+        coalesce(unpacked(kd, 0), 0) AS declined_cases_key,
+        coalesce(unpacked(kf, 0), 0) AS scores_recorded_key,
+        coalesce(unpacked(kf, 1), 0) AS scores_with_previous_key,
+        coalesce(unpacked(kf, 2), 0) AS setbacks_key
     FROM long
 )
 

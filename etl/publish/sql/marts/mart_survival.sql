@@ -17,6 +17,7 @@ events AS (
     SELECT
         cases.open_quarter AS cohort_quarter,
         cases.cell_id,
+        cases.record_key,
         whole_months(cases.opened, coalesce(p.reached_on, p.last_assessed_on)) AS months,
         p.reached_on IS NOT NULL AS reached
     FROM per_case AS p
@@ -26,6 +27,8 @@ events AS (
 SELECT
     cohort_quarter, cell_id, months,
     count_if(reached) AS reached,
-    count_if(NOT reached) AS censored
+    count_if(NOT reached) AS censored,
+    coalesce(sum(record_key) FILTER (WHERE reached), 0) AS reached_key,
+    coalesce(sum(record_key) FILTER (WHERE NOT reached), 0) AS censored_key
 FROM events
 GROUP BY cohort_quarter, cell_id, months

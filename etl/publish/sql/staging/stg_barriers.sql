@@ -3,6 +3,7 @@
 SELECT
     cases.case_id,
     cases.cell_id,
+    cases.record_key,
     cases.agency,
     cases.country,
     cases.province,

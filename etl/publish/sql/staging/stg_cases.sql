@@ -4,6 +4,9 @@
 -- the cases cell by cell, so that the case-quarters come out clustered by cell, which keeps
 -- the aggregations that follow cache-friendly.
 -- A closure dated after as_of is not known yet at as_of: the case counts as open.
+-- record_key: the case's record key for the cell-key method (dashboard/cellkey.py), the
+-- low bits of its keyed hash: uniform, the same at every load and publish, never published
+-- itself (the marts carry only sums of record keys).
 -- The case key itself never leaves this temporary table.
 -- inputs: wh.cases
 WITH source AS (
@@ -39,6 +42,7 @@ SELECT
     row_number() OVER (ORDER BY cell_ids.cell_id)::INTEGER AS case_id,
     hash(k.case_key, $salt) AS key_hash,
     k.case_key,
+    (k.case_key % $key_modulus::UHUGEINT)::INTEGER AS record_key,
     k.agency,
     cell_ids.cell_id,
     k.country, k.province, k.sex, k.age_group, k.form,

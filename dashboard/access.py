@@ -28,6 +28,7 @@ from reference import framework
 _N, _R, _P = 2**14, 8, 1
 _SCHEME = "scrypt"
 OPEN_ROLE = "data_team"  # what everyone gets when sign-in is off (synthetic data only)
+GEOGRAPHIES = ("country", "province")  # coarsest first
 
 
 class AccessConfigError(ValueError):
@@ -40,6 +41,7 @@ class Role:
     pages: tuple[str, ...]
     one_country: bool  # its users must be given exactly one country
     exact_records: bool = False  # may see exact row counts of files (the loads log)
+    geography: str = "province"  # the finest geography its figures may show: country or province
 
 
 @dataclass(frozen=True)
@@ -68,18 +70,44 @@ def roles() -> dict[str, Role]:
             raise AccessConfigError(f"role {key!r} lists unknown pages: {', '.join(unknown)}")
         # menu order is the pages list's order, whatever order the role names them in
         ordered = tuple(p for p in pages if p in wanted)
+        geography = spec.get("geography", "province")
+        if geography not in GEOGRAPHIES:
+            raise AccessConfigError(
+                f"role {key!r}: geography {geography!r} is not one of {', '.join(GEOGRAPHIES)}"
+            )
         out[key] = Role(
             key=key,
             pages=ordered,
             one_country=bool(spec.get("one_country", False)),
             exact_records=bool(spec.get("exact_records", False)),
+            geography=geography,
         )
     return out
 
 
-def open_user() -> User:
-    """Everyone, when no users are set up and the data is synthetic (a demonstration)."""
-    return User(name="", role=roles()[OPEN_ROLE])
+def open_user(view_as: str | None = None) -> User:
+    """Everyone, when no users are set up and the data is synthetic (a demonstration): the
+    data team, or the role chosen to "view as" (demo_views(): 'donor', 'ministry:KH', ...)."""
+    view_as = view_as or OPEN_ROLE
+    role, _, country = view_as.partition(":")
+    known = roles()
+    if role not in known:
+        role, country = OPEN_ROLE, ""
+    if known[role].one_country and country not in framework.load().country_codes:
+        country = framework.load().country_codes[0]
+    return User(name="", role=known[role], countries=(country,) if known[role].one_country else ())
+
+
+def demo_views() -> list[str]:
+    """What a visitor of the demonstration may view the dashboard as: each role, and a
+    ministry per country ('ministry:KH')."""
+    out = []
+    for key, role in roles().items():
+        if role.one_country:
+            out += [f"{key}:{code}" for code in framework.load().country_codes]
+        else:
+            out.append(key)
+    return sorted(out, key=lambda v: v != OPEN_ROLE)
 
 
 # --- passwords ----------------------------------------------------------------------------
@@ -122,8 +150,8 @@ def _stand_in_hash() -> str:
 # --- users --------------------------------------------------------------------------------
 
 
-def make_user(name: str, entry: Mapping[str, Any]) -> User:
-    """A user from their [users.<name>] entry; AccessConfigError says what is wrong."""
+def _grant(name: str, entry: Mapping[str, Any]) -> tuple[Role, tuple[str, ...]]:
+    """The role and countries an entry gives (a user's, or an identity's)."""
     known = roles()
     role = entry.get("role")
     if role not in known:
@@ -143,17 +171,47 @@ def make_user(name: str, entry: Mapping[str, Any]) -> User:
         )
     if known[role].one_country and len(countries) != 1:
         raise AccessConfigError(f"user {name!r}: a {role} user is given exactly one country")
+    return known[role], countries
+
+
+def make_user(name: str, entry: Mapping[str, Any]) -> User:
+    """A user from their [users.<name>] entry; AccessConfigError says what is wrong."""
+    role, countries = _grant(name, entry)
+    if not str(entry.get("password_hash", "")).startswith(f"{_SCHEME}$"):
+        raise AccessConfigError(
+            f"user {name!r} has no password_hash; set one with python -m dashboard.users add"
+        )
+    return User(name=name, role=role, countries=countries, language=_language(name, entry))
+
+
+def identity_user(
+    identities: Mapping[str, Any] | None, *, email: str | None, subject: str | None
+) -> User | None:
+    """The user an identity provider's sign-in maps to ([identities."<e-mail or subject>"] in
+    the secrets: role, countries), or None when neither is mapped. An e-mail is matched
+    whatever its case; a subject exactly."""
+    by_email = {str(k).lower(): (str(k), v) for k, v in (identities or {}).items()}
+    found = None
+    if email and email.lower() in by_email:
+        found = by_email[email.lower()]
+    elif subject and subject in (identities or {}):
+        found = (subject, identities[subject])
+    if found is None:
+        return None
+    name, entry = found
+    role, countries = _grant(name, entry)
+    return User(name=name, role=role, countries=countries, language=_language(name, entry))
+
+
+def _language(name: str, entry: Mapping[str, Any]) -> str | None:
+    """The dashboard's language an entry gives (a user's, or an identity's), if any."""
     language = entry.get("language") or None
     if language is not None and language not in config.settings().languages:
         raise AccessConfigError(
             f"user {name!r}: language {language!r} is not one of "
             f"{', '.join(config.settings().languages)}"
         )
-    if not str(entry.get("password_hash", "")).startswith(f"{_SCHEME}$"):
-        raise AccessConfigError(
-            f"user {name!r} has no password_hash; set one with python -m dashboard.users add"
-        )
-    return User(name=name, role=known[role], countries=countries, language=language)
+    return language
 
 
 def users(entries: Mapping[str, Any] | None) -> dict[str, User]:

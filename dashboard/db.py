@@ -68,6 +68,7 @@ class Published:
         self._active = 0
         self._cond = threading.Condition()
         self._relations: tuple[Identity | None, list[tuple[str, bool]]] | None = None
+        self._provinces: tuple[Identity | None, set[str]] | None = None
         self.opened = 0  # how many times a file was opened (tests check the reopen)
 
     def exists(self) -> bool:
@@ -129,6 +130,20 @@ class Published:
             self._relations = cached = (identity, found)
         return cached[1]
 
+    def province_relations(self, cur: duckdb.DuckDBPyConnection) -> set[str]:
+        """The main schema's relations with a province column (read once per file)."""
+        identity = self._identity
+        if self._provinces is None or self._provinces[0] != identity:
+            found = {
+                row[0]
+                for row in cur.execute(
+                    "SELECT DISTINCT table_name FROM information_schema.columns WHERE "
+                    "table_catalog = current_database() AND table_schema = 'main' AND column_name = 'province'"
+                ).fetchall()
+            }
+            self._provinces = (identity, found)
+        return self._provinces[1]
+
     def close(self) -> None:
         with self._cond:
             self._cond.wait_for(lambda: self._active == 0, timeout=self._drain_seconds)
@@ -168,14 +183,22 @@ class Scoped:
         countries: tuple[str, ...] | None = None,
         *,
         exact_records: bool = False,
+        geography: str = "province",
     ):
         known = set(framework.load().country_codes)
         if countries is not None and (not countries or not set(countries) <= known):
             raise ValueError(f"countries {countries!r} are not framework country codes")
+        if geography not in ("country", "province"):
+            raise ValueError(f"geography {geography!r} is not country or province")
         self.published = published
         self.countries = tuple(countries) if countries else None
         self.exact_records = exact_records
+        self.geography = geography
         self.path = published.path
+
+    @property
+    def _cut(self) -> bool:
+        return bool(self.countries) or self.geography == "country"
 
     def exists(self) -> bool:
         return self.published.exists()
@@ -189,14 +212,25 @@ class Scoped:
     def _shadow(self, cur: duckdb.DuckDBPyConnection, relations: list[tuple[str, bool]]) -> None:
         catalog = cur.execute("SELECT current_database()").fetchone()[0]
         allowed = ", ".join(f"'{c}'" for c in self.countries or ())
+        folded = self.published.province_relations(cur)
         for name, has_country in relations:
             source = '"{}".main."{}"'.format(catalog.replace('"', '""'), name.replace('"', '""'))
-            if name == "meta":
+            if name == "meta" and self.countries:
                 cur.execute(f'CREATE TEMP VIEW "meta" AS {self._meta_sql(source)}')
                 continue
-            where = f"country IN ({allowed})" if has_country else "false"
+            if has_country:
+                where = f"country IN ({allowed})" if self.countries else "true"
+            else:  # no country to cut by: a country-limited user sees none of it
+                where = "false" if self.countries else "true"
+            # a country-level role: every province folded into its country (the code of
+            # the country stands for its provinces), so no figure can be for one province
+            select = (
+                "* REPLACE (country AS province)"
+                if self.geography == "country" and name in folded
+                else "*"
+            )
             cur.execute(
-                f'CREATE TEMP VIEW "{name}" AS SELECT * FROM {source} WHERE {where}'  # noqa: S608
+                f'CREATE TEMP VIEW "{name}" AS SELECT {select} FROM {source} WHERE {where}'  # noqa: S608
             )
 
     def _meta_sql(self, source: str) -> str:
@@ -217,7 +251,7 @@ class Scoped:
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.published.cursor() as cur:
-            if self.countries:
+            if self._cut:
                 self._shadow(cur, self._relations(cur))
             yield cur
 
@@ -225,6 +259,6 @@ class Scoped:
         with self.published.cursor() as cur:
             relations = self._relations(cur)
             self._check(sql, relations)
-            if self.countries:
+            if self._cut:
                 self._shadow(cur, relations)
             return cur.execute(sql, params or {}).df()

@@ -48,6 +48,8 @@ LANG_KEY, LANG_PARAM = "f_lang", "lang"
 ERA_KEY, ERA_PARAM = "f_era", "era"  # Thai years in the Buddhist era (True) or not
 _LANG_CHOSEN = "_language_chosen"  # by the link or the picker: the user's own does not win
 _LANG_PENDING = "_language_of_signed_in_user"  # set at sign-in, applied on the next run
+# what a session keeps of itself when it is cleared at sign-out (dashboard/signin.py)
+LANGUAGE_STATE = frozenset({LANG_KEY, ERA_KEY, _LANG_CHOSEN})
 _RESTORED = "_filters_restored_from_link"
 _PAGE_PARAMS = "_page_params_this_run"
 ALL = ""
@@ -241,15 +243,19 @@ def sidebar(opts: Options) -> Selection:
         provinces = _labelled(
             _choices(opts, "f_provinces", st.session_state), lambda c: i18n.label("province", c)
         )
+        if country and not provinces:  # a role whose figures stop at the country
+            placeholder = t("filters.no_provinces_for_role")
+        else:
+            placeholder = (
+                t("filters.all_provinces") if country else t("filters.choose_country_first")
+            )
         st.multiselect(
             t("filters.province"),
             list(provinces),
             key="f_provinces",
             format_func=provinces.__getitem__,
-            placeholder=t("filters.all_provinces")
-            if country
-            else t("filters.choose_country_first"),
-            disabled=country is None,
+            placeholder=placeholder,
+            disabled=country is None or not provinces,
             select_all=False,  # Streamlit writes "Select all" in English only
         )
         quarters = _labelled(_choices(opts, "f_from", st.session_state), _quarter_text)
@@ -301,6 +307,16 @@ def keep() -> None:
     for key in KEYS:
         if key in st.session_state:
             st.session_state[key] = st.session_state[key]
+
+
+def chosen() -> dict[str, Any]:
+    """The filters chosen now, named as in the link (for the audit trail): no figures."""
+    out: dict[str, Any] = {}
+    for key, name in KEYS.items():
+        value = st.session_state.get(key)
+        if value not in (None, "", []):
+            out[name] = list(value) if isinstance(value, list) else value
+    return out
 
 
 def link_items() -> list[tuple[str, str]]:

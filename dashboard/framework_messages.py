@@ -133,5 +133,10 @@ def english(fw: framework.Framework | None = None) -> dict[str, str]:
     return {m.key: m.english for m in messages(fw or framework.load())}
 
 
+@cache
+def country_codes() -> frozenset[str]:
+    return frozenset(framework.load().country_codes)
+
+
 def is_framework_key(key: str) -> bool:
     return key in english()

@@ -268,6 +268,9 @@ def label(kind: str, code: str | None, field: str = "label") -> str:
         return t(f"{kind}.all") if has(f"{kind}.all") else ""
     if kind == "province" and code.endswith("-UNK"):
         return t("province.not_recorded", country=label("country", code.split("-")[0]))
+    if kind == "province" and code in framework_messages.country_codes():
+        # a country-level role's figures: every province folded into its country
+        return t("province.whole_country", country=label("country", code))
     text = _lookup(f"{kind}.{code}.{field}")
     return text if text is not None else str(code)
 

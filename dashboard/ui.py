@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, config, db, filters, fonts, i18n, signin, tables
+from dashboard import audit, charts, config, db, filters, fonts, i18n, signin, tables
 from dashboard.i18n import t
 from dashboard.protect import k_value
 from dashboard.queries import base, population
@@ -27,6 +27,7 @@ from dashboard.queries.selection import Selection
 
 log = logging.getLogger(__name__)
 
+PAGE_KEY = "_page_this_run"  # the page being drawn (the audit trail records downloads by page)
 STATIC_TABLE = "static_table"  # container key prefix (CSS class st-key-static_table_<name>)
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -44,20 +45,24 @@ def published() -> db.Published:
     return _published(str(config.published_path()))
 
 
-def _cut(countries: tuple[str, ...] | None, *, exact_records: bool = False) -> db.Scoped:
-    return db.Scoped(published(), countries, exact_records=exact_records)
+def _cut(
+    countries: tuple[str, ...] | None, *, exact_records: bool = False, geography: str = "province"
+) -> db.Scoped:
+    return db.Scoped(published(), countries, exact_records=exact_records, geography=geography)
 
 
 def database() -> db.Scoped:
-    """The published database as the signed-in user may see it (their countries only; exact
-    record counts for a role that may see them)."""
+    """The published database as the signed-in user may see it: their countries only, at
+    their role's finest geography, with exact record counts for a role that may see them."""
     user = signin.run_user()
-    return _cut(user.scope, exact_records=user.role.exact_records)
+    return _cut(user.scope, exact_records=user.role.exact_records, geography=user.role.geography)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _options(path: str, version: tuple, countries: tuple[str, ...] | None) -> Options:
-    return meta_q.options(_cut(countries), countries)
+def _options(
+    path: str, version: tuple, countries: tuple[str, ...] | None, geography: str
+) -> Options:
+    return meta_q.options(_cut(countries, geography=geography), countries, geography=geography)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -68,7 +73,8 @@ def _meta(path: str, version: tuple, countries: tuple[str, ...] | None) -> dict[
 def options() -> Options:
     """The sidebar's choices, from the data the signed-in user may see."""
     pub = published()
-    return _options(str(pub.path), pub.version(), signin.scope())
+    user = signin.run_user()
+    return _options(str(pub.path), pub.version(), user.scope, user.role.geography)
 
 
 def meta_info(*, whole_file: bool = False) -> dict[str, str]:
@@ -117,6 +123,7 @@ def run_page(
     small_selections: the page shows a selection of fewer than k cases (every figure about
     cases is protected on its own; the budget page's lines are not about cases); otherwise
     it says that nothing is shown."""
+    st.session_state[PAGE_KEY] = key
     st.title(t(f"page.{key}.title"))
     intro = f"page.{key}.intro"
     if i18n.has(intro):
@@ -138,6 +145,8 @@ def run_page(
             sel = scope(sel)
         if sel is not None and needs_data:
             st.caption(t("filters.showing", what=filters.describe(sel)))
+            if signin.run_user().role.geography == "country" and "province" in st.query_params:
+                st.info(t("access.geography_note"), icon=":material/info:")
             if not small_selections and 0 < population.cases(pub, sel) < k_value():
                 st.info(t("data.small_selection", k=k_value()), icon=":material/shield:")
                 return
@@ -177,8 +186,28 @@ def kpis(df: pd.DataFrame, columns: int = 3) -> None:
         )
 
 
+def _audited(make: Callable[[], bytes], file_name: str, rows: int) -> Callable[[], bytes]:
+    """The download's contents, recording who took them when they are asked for (Streamlit
+    calls this when the button is clicked, in a thread of its own: what it records is
+    captured now, while this run knows the user, the page and the filters)."""
+    user = signin.run_user()
+    page = st.session_state.get(PAGE_KEY)
+    chosen = filters.chosen()
+
+    def make_and_record() -> bytes:
+        data = make()
+        audit.trail().record(
+            "download", user=user.name or None, role=user.role.key, page=page,
+            filters=chosen, file=file_name, rows=rows,
+        )  # fmt: skip
+        return data
+
+    return make_and_record
+
+
 def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> None:
-    """CSV and Excel of exactly the table shown (suppressed values as "<10")."""
+    """CSV and Excel of exactly the table shown (protected values as "<10"); each download is
+    written to the audit trail."""
     tables.require_view(table)
     stem = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name)
     note = note or t("download.note", k=k_value())
@@ -186,7 +215,7 @@ def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> Non
     csv_col, xlsx_col = st.columns(2)
     csv_col.download_button(
         t("download.csv"),
-        data=lambda: tables.to_csv(table),
+        data=_audited(lambda: tables.to_csv(table), f"{stem}.csv", len(table)),
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"dl_csv_{stem}",
@@ -195,7 +224,11 @@ def downloads(table: pd.DataFrame, name: str, *, note: str | None = None) -> Non
     )
     xlsx_col.download_button(
         t("download.excel"),
-        data=lambda: tables.to_excel(table, sheet=stem, note=note, font=font),
+        data=_audited(
+            lambda: tables.to_excel(table, sheet=stem, note=note, font=font),
+            f"{stem}.xlsx",
+            len(table),
+        ),
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"dl_xlsx_{stem}",
@@ -255,6 +288,15 @@ def chart_block(
         st.caption(note)
     with st.expander(t("table.show"), icon=":material/table:"):
         table_block(table, download_name)
+
+
+def text_table(rows: list[dict[str, str]]) -> None:
+    """A table of text that is not figures from the data (the audit trail), as it is."""
+    st.dataframe(pd.DataFrame(rows, dtype=str), hide_index=True, width="stretch")
+
+
+def warn(text: str) -> None:
+    st.warning(text, icon=":material/warning:")
 
 
 def reference_table(df: pd.DataFrame) -> None:

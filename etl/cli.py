@@ -58,13 +58,46 @@ def load(
     publish: Annotated[
         bool, typer.Option(help="Rebuild the published database afterwards.")
     ] = True,
+    decimal: Annotated[
+        str | None,
+        typer.Option(
+            help="The decimal mark of every file's amounts, '.' or ',', when a file's own "
+            "amounts do not agree on it (the loader says so and refuses the file)."
+        ),
+    ] = None,
+    date_order: Annotated[
+        str | None,
+        typer.Option(
+            "--date-order",
+            help="DMY (31/03/2024) or MDY (03/31/2024): how to read every file's dates with "
+            "the year last, when a file's own dates do not decide it.",
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            help="The text encoding of every text file (utf-8, utf-16, cp874, cp1258, "
+            "gb18030, cp1252...), instead of detecting it."
+        ),
+    ] = None,
 ) -> None:
     """Validate, anonymise and load submissions into the warehouse, then publish."""
+    from etl.ingest.sources import ReadOptions
     from etl.warehouse.load import run_load
 
+    if decimal not in (None, ".", ","):
+        raise typer.BadParameter("use --decimal . or --decimal ,", param_hint="--decimal")
+    order = date_order.upper() if date_order else None
+    if order not in (None, "DMY", "MDY"):
+        raise typer.BadParameter("use --date-order DMY or MDY", param_hint="--date-order")
+    options = ReadOptions(encoding=encoding, decimal=decimal, date_order=order)
     try:
         code = run_load(
-            path, warehouse, drop_identifying_columns=drop_identifying_columns, publish=publish
+            path,
+            warehouse,
+            drop_identifying_columns=drop_identifying_columns,
+            publish=publish,
+            options=options,
         )
     except Exception as exc:  # a crash must not look like a traceback to a clerk
         typer.echo(

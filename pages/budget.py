@@ -64,6 +64,8 @@ def body(ctx: ui.PageContext) -> None:
     if by == "province" and not sel.country:
         ui.no_rows("budget.areas.choose_country")
     else:
+        if by == "province" and getattr(ctx.db, "geography", "province") == "country":
+            ui.reading(t("access.geography_note"))
         groups = budget.breakdown(ctx.db, sel, by)
         if groups.empty:
             ui.no_rows()

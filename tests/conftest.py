@@ -7,6 +7,7 @@ the real pipeline (generate -> load -> publish) once per test session (per xdist
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -43,6 +44,9 @@ def pipeline(tmp_path_factory) -> Pipeline:
 
     base = tmp_path_factory.mktemp("pipeline")
     key_file = base / "case-key"
+    # a fixed key: the record keys, and so every perturbed figure, are the same on every run
+    # (a real warehouse's key is random and secret: etl/anonymise/case_keys.py)
+    key_file.write_text(hashlib.sha256(b"gms test pipeline key").hexdigest() + "\n")
     previous = os.environ.get("GMS_HASH_KEY_FILE")
     os.environ["GMS_HASH_KEY_FILE"] = str(key_file)
     try:

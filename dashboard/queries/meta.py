@@ -78,16 +78,18 @@ class Options:
         return self.provinces.get(country, ())
 
 
-def options(db: base.Database, scope: tuple[str, ...] | None = None) -> Options:
+def options(
+    db: base.Database, scope: tuple[str, ...] | None = None, *, geography: str = "province"
+) -> Options:
     """Quarters with data; the six countries (framework order), or those of scope; per
     country its provinces (framework order) plus any code found only in the data
-    (e.g. 'KH-UNK')."""
+    (e.g. 'KH-UNK'), or none for a role whose figures stop at the country."""
     fw = framework.load()
     df = base.run(db, "options", {})
     quarters = tuple(sorted({_as_date(q) for q in df["quarter"]} - {None}))
     codes = tuple(c for c in countries(df["country"]) if scope is None or c in scope)
     provinces: dict[str, tuple[str, ...]] = {}
-    for country in codes:
+    for country in codes if geography == "province" else ():
         known = [p["code"] for p in fw.provinces if p["country"] == country]
         found = sorted(set(df.loc[df["country"] == country, "province"].dropna()))
         provinces[country] = tuple(known + [p for p in found if p not in known])

@@ -74,8 +74,48 @@ def identifying_kind(header: str) -> str | None:
     return None
 
 
+@cache
+def table_names() -> dict[str, tuple[str, ...]]:
+    """table -> the names a file or sheet may carry for it (submission.yaml table_names),
+    normalised as framework.norm does, the table's own name and its singular first."""
+    spec = framework.submission_spec().get("table_names", {})
+    return {
+        t: tuple(dict.fromkeys(norm(n) for n in [t, t.rstrip("s"), *spec.get(t, [])]))
+        for t in TABLE_ORDER
+    }
+
+
 def table_for_name(name: str) -> str | None:
-    """The table a file or sheet name stands for ('KH-A 2024Q1 Assessments.csv' -> assessments)."""
-    words = set(re.split(r"[^a-z]+", name.lower()))
-    found = [t for t in TABLE_ORDER if t in words or t.rstrip("s") in words]
+    """The table a file or sheet name stands for ('KH-A 2024Q1 Assessments.csv' -> assessments,
+    'Đánh giá' -> assessments, '服务' -> services); None when it names none or several."""
+    text = norm(name)
+    words = " " + " ".join(re.split(r"[^a-z]+", text)) + " "
+    found = [
+        t
+        for t, names in table_names().items()
+        if any((f" {n} " in words) if n.isascii() else (n in text) for n in names)
+    ]
     return found[0] if len(found) == 1 else None
+
+
+@cache
+def totals_words() -> tuple[str, ...]:
+    return tuple(framework.submission_spec().get("totals_words", []))
+
+
+def usual_date_order(country: str) -> str | None:
+    """'DMY' or 'MDY' for dates written with the year last, None when the country writes the
+    year first (submission.yaml usual_date_order)."""
+    return framework.submission_spec().get("usual_date_order", {}).get(country)
+
+
+@cache
+def buddhist_era() -> dict[str, int]:
+    """country -> offset of the Buddhist era its submissions may use (TH: 543)."""
+    return dict(framework.submission_spec().get("buddhist_era", {}))
+
+
+@cache
+def currency_signs() -> dict[str, str]:
+    """Lower-cased currency sign or word -> ISO 4217 code (submission.yaml currency_signs)."""
+    return {k.lower(): v for k, v in framework.submission_spec().get("currency_signs", {}).items()}

@@ -9,23 +9,13 @@ reasons, never dropped.
 
 from __future__ import annotations
 
-from etl.ingest.spec import Column, columns
+import re
+
+from etl.ingest.spec import Column, buddhist_era, columns
 from reference import framework
 
 # Mapped types are matched in Python (etl/validate/lookups.py) on distinct values, joined back here.
 MAPPED = {"country", "any_country", "province", "code", "age", "score", "boolean", "currency"}
-DATE_FORMATS = [
-    "%Y-%m-%d",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y/%m/%d",
-    "%d/%m/%Y",
-    "%d.%m.%Y",
-    "%d-%m-%Y",
-    "%d %b %Y",
-    "%d-%b-%Y",
-    "%d %B %Y",
-]
 EARLIEST = "2000-01-01"  # reintegration case records before this are typing errors
 
 
@@ -73,32 +63,48 @@ def clean(expr: str) -> str:
     return f"nullif(CASE WHEN starts_with({expr}, ' ') OR ends_with({expr}, ' ') THEN trim({expr}) ELSE {expr} END, '')"
 
 
+def first_of(con, col: str, values: list[str]) -> tuple[int, str]:
+    """(row, value): the first row of `raw` whose cleaned cell of col is one of values."""
+    return con.execute(
+        f"SELECT min(_row), arg_min(v, _row) FROM (SELECT _row, {clean(col)} AS v FROM raw) "  # noqa: S608
+        "WHERE list_contains($values, v)",
+        {"values": list(values)},
+    ).fetchall()[0]
+
+
 def map_table(col: Column) -> str:
     return f"map_{col.name}"
 
 
-def _parse(col: Column, v: str) -> str:
-    """SQL turning cleaned text v into a value of the column's type (NULL when it cannot)."""
+def _parse(col: Column, v: str, mapped: bool, buddhist_years: bool) -> str:
+    """SQL turning cleaned text v into a value of the column's type (NULL when it cannot).
+
+    Dates and amounts are cast (ISO dates, plain amounts: most cells); the values a cast
+    would not read right are looked up in the map etl/validate/formats.py wrote (mapped).
+    """
+    m = map_table(col)
     if col.type in MAPPED:
-        return f"{map_table(col)}.val"
+        return f"{m}.val"
     if col.type == "case_ref":
         return v
     if col.type == "agency":
         return f"upper({v})"
-    if col.type == "date":
-        # ISO dates (most cells) by a plain cast; the patterns only for what it leaves
-        excel = f"DATE '1899-12-30' + CAST(CAST({v} AS DOUBLE) AS INTEGER)"
-        return (
-            f"coalesce(TRY_CAST({v} AS DATE), CASE WHEN regexp_full_match({v}, '\\d{{5}}(\\.0+)?') THEN {excel} "
-            f"ELSE CAST(try_strptime({v}, $date_formats) AS DATE) END)"
-        )
+    if col.type in ("date", "amount"):
+        cast = f"TRY_CAST({v} AS {'DATE' if col.type == 'date' else 'DECIMAL(20, 2)'})"
+        return f"CASE WHEN {m}.raw IS NOT NULL THEN {m}.val ELSE {cast} END" if mapped else cast
     if col.type == "year":
-        return f"TRY_CAST({v} AS SMALLINT)"
-    if col.type == "amount":
-        return (
-            f"coalesce(TRY_CAST({v} AS DECIMAL(20, 2)), "
-            f"TRY_CAST(regexp_replace({v}, '[\\s,]', '', 'g') AS DECIMAL(20, 2)))"
+        year = f"TRY_CAST({v} AS SMALLINT)"
+        if not buddhist_years:
+            return year
+        # per row: a Buddhist-era year is read only in the rows of a country using that era
+        country = f"{map_table(Column('country', 'country', True))}.val"
+        cases = " ".join(
+            f"WHEN {country} = '{code}' AND {year} > year($today) "
+            f"AND {year} - {int(offset)} BETWEEN 2000 AND year($today) THEN {year} - {int(offset)}"
+            for code, offset in buddhist_era().items()
+            if re.fullmatch(r"[A-Z]{2}", code)
         )
+        return f"CASE {cases} ELSE {year} END"
     raise ValueError(f"unknown column type {col.type}")
 
 
@@ -117,8 +123,9 @@ def _valid(col: Column, p: str) -> str:
     return f"{p} IS NOT NULL"
 
 
-def _error(col: Column, header: str, v: str, fine: str) -> str:
-    """SQL for this column's error struct, or NULL when the cell is fine (flag `fine`)."""
+def _error(col: Column, header: str, v: str, fine: str, unit_check: str | None = None) -> str:
+    """SQL for this column's error struct, or NULL when the cell is fine (flag `fine`).
+    unit_check: SQL true when an amount's currency sign disagrees with the row's currency."""
     problem = "is not valid"
     if col.type == "date":
         problem = "is not a date in the accepted range"
@@ -137,44 +144,71 @@ def _error(col: Column, header: str, v: str, fine: str) -> str:
         f"'message': format('{{}} row {{}}, column \"{{}}\": \"{{}}\" {problem}; expected {{}}', "
         f"$file, _row, $h_{col.name}, {v}, $x_{col.name})}}"
     )
+    if unit_check:
+        disagrees = (
+            f"{{'col': '{col.name}', 'value': {v}, 'reason': 'currency_disagrees', "
+            f"'message': format('{{}} row {{}}, column \"{{}}\": \"{{}}\" is in {{}} but the row''s "
+            f"currency is {{}}', $file, _row, $h_{col.name}, {v}, u_{col.name}, p_currency)}}"
+        )
+        invalid = f"CASE WHEN {unit_check} THEN {disagrees} ELSE {invalid} END"
     if missing:
         invalid = f"CASE {missing} ELSE {invalid} END"
     return f"CASE WHEN NOT {fine} THEN {invalid} END"
 
 
-def build(table: str, present: dict[str, str]) -> tuple[str, dict]:
+def build(
+    table: str,
+    present: dict[str, str],
+    *,
+    mapped: set[str] = frozenset(),
+    units: set[str] = frozenset(),
+    buddhist_years: bool = False,
+    expected: dict[str, str] | None = None,
+) -> tuple[str, dict]:
     """Parse every cell of `raw` into table `checked`.
 
     present: canonical column -> header as written in the file. Columns of the format that
     the file lacks come out NULL (the caller has refused files missing a required column).
     The caller binds $file and $today and creates the map_<column> tables and, for tables of
-    cases, the keys table (etl/anonymise/case_keys.keys_sql).
+    cases, the keys table (etl/anonymise/case_keys.keys_sql). The file's formats
+    (etl/validate/formats.py): mapped, the date and amount columns with a map table; units,
+    the amount columns whose map gives the currency of a sign; buddhist_years, whether the
+    year column holds years of the Buddhist era; expected, texts of what a column expects.
     """
     cols = columns(table)
-    params: dict = {"date_formats": DATE_FORMATS}
+    expected = expected or {}
+    params: dict = {}
     cleaned, parsed, flags, finals, errors, joins = [], [], [], ["_row"], [], []
     for col in cols:
         if col.name not in present:
             finals.append(f"NULL AS {col.name}")
             continue
         v = f"c.{col.name}"
+        m = map_table(col)
         cleaned.append(f"{clean(f'raw.{col.name}')} AS {col.name}")
-        parsed.append(f"{_parse(col, v)} AS p_{col.name}")
-        ok = f"coalesce({_valid(col, f'p_{col.name}')}, false)"
+        parsed.append(
+            f"{_parse(col, v, col.name in mapped, buddhist_years and 'country' in present)} AS p_{col.name}"
+        )
+        valid = _valid(col, f"p_{col.name}")
+        unit_check = None
+        if col.name in units and "currency" in present:
+            parsed.append(f"{m}.unit AS u_{col.name}")
+            unit_check = f"u_{col.name} IS NOT NULL AND p_currency IS NOT NULL AND u_{col.name} <> p_currency"
+            valid = f"{valid} AND NOT coalesce({unit_check}, false)"
+        ok = f"coalesce({valid}, false)"
         # f_<column>: the cell is fine (blank where blank is allowed, or a valid value)
         blank = "false" if col.required else f"{col.name} IS NULL"
         flags.append(f"{blank} OR ({col.name} IS NOT NULL AND {ok}) AS f_{col.name}")
         finals.append(f"CASE WHEN f_{col.name} THEN p_{col.name} END AS {col.name}")
-        errors.append(_error(col, present[col.name], col.name, f"f_{col.name}"))
+        errors.append(_error(col, present[col.name], col.name, f"f_{col.name}", unit_check))
         params[f"h_{col.name}"] = present[col.name]
-        params[f"x_{col.name}"] = expected_text(col)
-        m = map_table(col)
+        params[f"x_{col.name}"] = expected.get(col.name) or expected_text(col)
         if col.type == "province":
             country = "c.country" if "country" in present else "NULL"
             joins.append(
                 f"LEFT JOIN {m} ON {m}.country_raw IS NOT DISTINCT FROM {country} AND {m}.raw = {v}"
             )
-        elif col.type in MAPPED:
+        elif col.type in MAPPED or col.name in mapped:
             joins.append(f"LEFT JOIN {m} ON {m}.raw = {v}")
     if "agency" in present and "case_ref" in present:
         # the keyed hash of the case (TEMP table keys, etl/anonymise/case_keys.keys_sql), for valid references

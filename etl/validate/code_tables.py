@@ -7,12 +7,19 @@ from __future__ import annotations
 import duckdb
 
 from etl.ingest import spec
-from etl.validate import lookups
-from etl.validate.cell_rules import MAPPED, clean, map_table
+from etl.ingest.errors import FileRefused
+from etl.validate import damage, lookups
+from etl.validate.cell_rules import MAPPED, clean, first_of, map_table
 
 
-def create(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> None:
-    """TEMP tables map_<column>(raw, val) for every coded column, from its distinct raw values."""
+def create(
+    con: duckdb.DuckDBPyConnection, table: str, present: dict[str, str], label: str = ""
+) -> None:
+    """TEMP tables map_<column>(raw, val) for every coded column, from its distinct raw values.
+
+    present: column -> header as written. Raises FileRefused when a coded column holds text
+    damaged on saving ('????' where Khmer letters were, etl/validate/damage.py).
+    """
     coded = [c for c in spec.columns(table) if c.name in present and c.type in MAPPED]
     plain = [c.name for c in coded if c.type != "province"]
     distinct: dict[str, list] = {}
@@ -29,6 +36,8 @@ def create(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> Non
             f"WITH cells AS (SELECT {scan} FROM raw) SELECT {lists} FROM cells"  # noqa: S608
         ).fetchone()
         distinct = {c: values or [] for c, values in zip(plain, row, strict=True)}
+        for c, values in distinct.items():
+            _refuse_damaged(con, label, c, present[c], values)
     for col in coded:
         m = map_table(col)
         if col.type == "province":
@@ -37,6 +46,7 @@ def create(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> Non
             pairs = con.execute(
                 f"SELECT DISTINCT {country}, {province} FROM raw WHERE {province} IS NOT NULL"  # noqa: S608
             ).fetchall()
+            _refuse_damaged(con, label, col.name, present[col.name], [p for _, p in pairs])
             rows = [(c, p, code) for (c, p), code in lookups.provinces(pairs).items()]
             con.execute(
                 f"CREATE OR REPLACE TEMP TABLE {m} (country_raw VARCHAR, raw VARCHAR, val VARCHAR)"
@@ -64,3 +74,10 @@ def create(con: duckdb.DuckDBPyConnection, table: str, present: set[str]) -> Non
         con.execute(f"CREATE OR REPLACE TEMP TABLE {m} (raw VARCHAR, val {sql_type})")
         if mapping:
             con.executemany(f"INSERT INTO {m} VALUES (?, ?)", list(mapping.items()))  # noqa: S608
+
+
+def _refuse_damaged(con, label: str, col: str, header: str, values: list[str]) -> None:
+    lost = [v for v in values if damage.is_damaged(v)]
+    if lost:
+        row, value = first_of(con, col, lost)
+        raise FileRefused(damage.message(label, row, header, value))

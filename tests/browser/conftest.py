@@ -113,6 +113,7 @@ def serve(warehouse_dir: Path, folder: Path, secrets: Path) -> Iterator[Server]:
     env = {
         **os.environ,
         "GMS_WAREHOUSE_DIR": str(warehouse_dir),
+        "GMS_AUDIT_FILE": str(folder / "trail.jsonl"),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("GMS_I18N_STRICT", None)  # as users get it: a missing text is logged, not raised

@@ -51,7 +51,7 @@ except ImportError:  # a dev dependency (pyproject.toml)
 PAGES = config.settings().pages
 DEFAULT_PAGE = PAGES[0].key  # served at "/"; its own link /<key> switches to "/"
 # Pages that draw no chart; every other page must draw at least one.
-PAGES_WITHOUT_CHARTS = {"methodology"}
+PAGES_WITHOUT_CHARTS = {"methodology", "audit"}
 # Cambodia has 25 provinces in the framework; one of them has no polygon in
 # data/geo/gms_admin1.geojson, so its province map draws 24 shapes.
 KH_LINK = "?country=KH"

@@ -100,3 +100,32 @@ def test_a_link_to_a_page_opens_that_page_after_sign_in(browser, server):
     wait_ready(page, 1)
     assert page.evaluate("location.pathname") == "/budget"
     assert page.locator("h1").first.inner_text().strip() == i18n.t("page.budget.title")
+
+
+def test_sign_in_download_sign_out_are_in_the_audit_trail_in_order(browser, server, tmp_path):
+    import json
+
+    trail = server.log_file.parent / "trail.jsonl"
+    before = len(trail.read_text().splitlines()) if trail.exists() else 0
+    page = sign_in_form(browser, server)
+    sign_in(page, "sokha", PASSWORD)
+    page.locator('[data-testid="stMetric"]').first.wait_for()
+    wait_ready(page, 1)
+    page.get_by_text(i18n.t("table.show")).first.click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=i18n.t("download.csv")).first.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith("\ufeff".encode())  # the table as shown, in UTF-8
+    page.get_by_role("button", name=i18n.t("access.sign_out")).click()
+    page.get_by_role("textbox", name=i18n.t("access.password"), exact=True).wait_for()
+    entries = [json.loads(line) for line in trail.read_text().splitlines()[before:]]
+    events = [(e["event"], e["user"]) for e in entries]
+    assert events == [("sign_in", "sokha"), ("download", "sokha"), ("sign_out", "sokha")], events
+    download_entry = entries[1]
+    assert download_entry["file"] == download.value.suggested_filename
+    assert download_entry["page"] == "overview" and download_entry["rows"] > 0
+    assert download_entry["filters"]["country"] == "KH"
+    from dashboard import audit
+
+    assert audit.Trail(trail).verify() == []

@@ -307,6 +307,7 @@ def _environment(warehouse: Path):
     st_config.set_option("secrets.files", [str(warehouse / "no-secrets.toml")])
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("GMS_WAREHOUSE_DIR", str(warehouse))
+        mp.setenv("GMS_AUDIT_FILE", str(warehouse / "audit" / "trail.jsonl"))
         mp.setenv("GMS_I18N_STRICT", "1")
         yield
     st_config.set_option("secrets.files", kept)

@@ -14,8 +14,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from dashboard import access, config, db, users
-from dashboard.queries import base, caseload
+from dashboard import access, audit, config, db, users
+from dashboard.queries import base, budget, caseload, meta
 from dashboard.queries.selection import Selection
 from reference.sql import strip_comments
 from tests.dashboard.conftest import QUARTERS, write_published
@@ -249,9 +249,34 @@ def _published_copy(folder: Path, warehouse: Path, **meta: str) -> None:
 def test_without_users_synthetic_data_is_open(warehouse):
     at = start()
     assert_clean(at)
-    assert any("Sign-in is off" in c.value for c in at.sidebar.caption)
+    assert any(
+        "Demonstration: synthetic data, seen as Data team" in c.value for c in at.sidebar.caption
+    )
     assert any("Synthetic data:" in w.value for w in at.warning)
     assert at.metric
+
+
+def test_demo_mode_views_the_dashboard_as_each_role(warehouse):
+    at = start()
+    view_as = at.selectbox(key="demo_view_as")
+    assert view_as.options[0] == "Data team"  # the default: everything
+    assert {"Donor", "COMMIT secretariat", "Ministry of Lao PDR"} <= set(view_as.options)
+    view_as.set_value("ministry:VN").run()
+    assert_clean(at)
+    assert at.selectbox(key="f_country").options == ["Viet Nam"]  # its country only
+    assert any("seen as Ministry of Viet Nam" in c.value for c in at.sidebar.caption)
+    at.selectbox(key="demo_view_as").set_value("donor").run()
+    assert_clean(at)
+    assert at.multiselect(key="f_provinces").disabled  # a donor sees countries, no province
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("../pages/case_management.py")
+
+
+def test_demo_mode_vanishes_with_users_or_real_data(tmp_path, monkeypatch, warehouse, secrets):
+    assert not [s for s in start(secrets).selectbox if s.key == "demo_view_as"]
+    _published_copy(tmp_path, warehouse, synthetic="true", real_case_data="true")
+    monkeypatch.setenv("GMS_WAREHOUSE_DIR", str(tmp_path))
+    assert not [s for s in start().selectbox if s.key == "demo_view_as"]
 
 
 @pytest.mark.parametrize(
@@ -352,3 +377,140 @@ def test_methodology_says_who_sees_what():
     assert "Country comparison" not in roles.loc["Ministry", "Pages"]
     assert roles.loc["Donor", "Pages"] == "Overview, Budget, Methodology"
     assert "COMMIT secretariat" in roles.index
+
+
+# --- detail by role -----------------------------------------------------------------------
+
+
+def test_a_country_level_view_folds_every_province_into_its_country(published):
+    donor = db.Scoped(published, None, geography="country")
+    seen = donor.query("SELECT DISTINCT country, province FROM mart_caseload")
+    assert (seen["province"] == seen["country"]).all()
+    for table in (
+        "mart_outcomes",
+        "mart_services",
+        "mart_budget",
+        "mart_quality",
+        "mart_service_costs",
+    ):
+        rows = donor.query(f'SELECT count(*) AS n FROM "{table}" WHERE province <> country')  # noqa: S608
+        assert rows["n"][0] == 0, table
+    # a province asked for gets nothing; the country gets all its figures
+    kh12 = caseload.kpis(donor, DEFAULT.replace(country="KH", provinces=("KH-12",))).set_index(
+        "kpi"
+    )
+    assert kh12.loc["active_cases", "value_label"] == "0"
+    country = caseload.kpis(donor, DEFAULT.replace(country="KH")).set_index("kpi")
+    assert country.equals(caseload.kpis(published, DEFAULT.replace(country="KH")).set_index("kpi"))
+    assert meta.options(donor, geography="country").provinces == {}
+    by_province = budget.breakdown(donor, DEFAULT.replace(country="KH"), "province")
+    assert by_province["group_label"].tolist() == ["Cambodia (all provinces)"]
+
+
+def test_a_donor_reaches_no_province_figure_by_link_or_filter(secrets):
+    at = start(secrets)
+    at.query_params["province"] = "KH-12"
+    at.query_params["country"] = "KH"
+    at = sign_in(at, "dana", PASSWORD)
+    assert_clean(at)
+    assert at.multiselect(key="f_provinces").value == []
+    assert at.multiselect(key="f_provinces").disabled
+    assert any("Province figures are not shown to your role" in i.value for i in at.info)
+    assert not any("Phnom Penh" in c.value for c in at.caption)
+
+
+# --- sign-in limits, sessions, the audit trail ---------------------------------------------
+
+
+def test_failed_attempts_lock_a_name_even_with_the_right_password(secrets, monkeypatch):
+    from dashboard import signin
+    from dashboard.sign_in_limits import Policy, Throttle
+
+    clock = [1000.0]
+    throttle = Throttle(
+        Policy(slow_after=99, lock_after=3, lock_minutes=15), clock=lambda: clock[0]
+    )
+    monkeypatch.setattr(signin, "_throttle", lambda: throttle)
+    at = start(secrets)
+    for _ in range(3):
+        at = sign_in(at, "sokha", "wrong-password")
+    assert any("Too many failed attempts" in e.value and "15 minutes" in e.value for e in at.error)
+    at = sign_in(at, "sokha", PASSWORD)  # the right password: still refused
+    assert any("Too many failed attempts" in e.value for e in at.error) and not at.metric
+    clock[0] += 15 * 60 + 1
+    at = sign_in(at, "sokha", PASSWORD)
+    assert_clean(at)
+    assert at.metric
+    events = [e["event"] for e in audit.trail().entries()][-6:]
+    assert events == [
+        "sign_in_failed",
+        "sign_in_failed",
+        "sign_in_failed",
+        "locked_out",
+        "locked_out",
+        "sign_in",
+    ]
+
+
+def test_an_expired_session_must_sign_in_again(secrets, monkeypatch):
+    at = sign_in(start(secrets), "sec", PASSWORD)
+    assert at.metric
+    at.session_state["_last_seen"] = at.session_state["_last_seen"] - 31 * 60  # idle 31 minutes
+    at.run()
+    assert not at.metric
+    assert any("without using the dashboard" in i.value for i in at.info)
+    assert at.text_input(key="sign_in_password")
+    assert audit.trail().entries()[-1]["event"] == "session_expired"
+    at = sign_in(at, "sec", PASSWORD)
+    at.session_state["_signed_in_at"] = at.session_state["_signed_in_at"] - 13 * 3600  # 13 hours
+    at.run()
+    assert any("longest time" in i.value for i in at.info)
+
+
+def test_sign_out_clears_the_session_and_is_recorded(secrets):
+    at = sign_in(start(secrets), "sokha", PASSWORD)
+    at.selectbox(key="f_sex").set_value("female").run()
+    at.button(key="sign_out").click().run()
+    assert not at.metric and at.text_input(key="sign_in_password")
+    assert "f_sex" not in at.session_state and "_signed_in_as" not in at.session_state
+    last = audit.trail().entries()[-1]
+    assert (last["event"], last["user"], last["role"]) == ("sign_out", "sokha", "ministry")
+
+
+def test_the_trail_never_holds_a_password_or_an_unknown_name(secrets):
+    at = sign_in(start(secrets), PASSWORD, "sokha")  # the password typed in the name box
+    at = sign_in(at, "sokha", "my-wrong-guess-1")
+    text = audit.trail().path.read_text(encoding="utf-8")
+    for secret in (PASSWORD, "my-wrong-guess-1", secrets["users"]["sokha"]["password_hash"]):
+        assert secret not in text
+    failed = [e for e in audit.trail().entries() if e["event"] == "sign_in_failed"][-2:]
+    assert [e["user"] for e in failed] == [None, "sokha"]
+
+
+# --- an identity provider -------------------------------------------------------------------
+
+
+def test_identities_map_an_e_mail_or_a_subject_to_a_role():
+    identities = {
+        "Sokha@Ministry.gov.kh": {"role": "ministry", "countries": ["KH"]},
+        "auth0|12345": {"role": "donor"},
+    }
+    user = access.identity_user(identities, email="sokha@ministry.gov.kh", subject="x")
+    assert (user.name, user.role.key, user.scope) == ("Sokha@Ministry.gov.kh", "ministry", ("KH",))
+    assert access.identity_user(identities, email=None, subject="auth0|12345").role.key == "donor"
+    assert access.identity_user(identities, email="someone@else.org", subject="nope") is None
+    with pytest.raises(access.AccessConfigError, match="exactly one country"):
+        access.identity_user({"a@b.c": {"role": "ministry"}}, email="a@b.c", subject=None)
+
+
+def test_with_an_identity_provider_nothing_shows_before_its_sign_in(secrets):
+    at = AppTest.from_file(str(APP), default_timeout=90)
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+    }
+    at.secrets["identities"] = {"a@b.c": {"role": "donor"}}
+    at.run()
+    assert_clean(at)
+    assert any(b.label == "Sign in with your organisation" for b in at.button)
+    assert not at.metric and not data_filters(at)

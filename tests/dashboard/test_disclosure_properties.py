@@ -203,7 +203,7 @@ def test_differencing_never_agrees_on_a_hidden_count(published, options, data):
         return float("nan") if row["value_label"] == "<10" else float(row["value"] or 0)
 
     estimates = []
-    for _ in range(4):
+    for _ in range(8):
         chosen = tuple(
             data.draw(st.lists(st.sampled_from(others), min_size=2, max_size=8, unique=True))
         )
@@ -213,5 +213,7 @@ def test_differencing_never_agrees_on_a_hidden_count(published, options, data):
     whole, rest = active(()), active(tuple(others))
     if pd.notna(whole) and pd.notna(rest):
         estimates.append(whole - rest)
-    if len(estimates) >= 2:
+    # each route is off by its own noise (one in four is exact by chance): over five or more
+    # routes they must not all give the hidden count
+    if len(estimates) >= 5:
         assert set(estimates) != {truth}, (target, truth, estimates)

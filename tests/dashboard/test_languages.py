@@ -17,7 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
-from dashboard import access, catalogues, config, i18n, users
+from dashboard import access, audit, catalogues, config, i18n, users
 from reference import framework
 from tests.dashboard.test_pages import APP, assert_clean, metrics
 
@@ -92,6 +92,7 @@ def _chart_texts(spec: str) -> list[str]:
 def _proper_names() -> set[str]:
     fw = framework.load()
     names = {p["name"] for p in fw.provinces} | {c["name"] for c in fw.countries}
+    names |= {str(e["user"]) for e in audit.trail().entries() if e.get("user")}  # user names
     return names | {"SHA-256", "COMMIT", "Kaplan-Meier"} | set(LANGUAGE_NAMES)
 
 

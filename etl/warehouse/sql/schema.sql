@@ -100,7 +100,7 @@ CREATE TABLE IF NOT EXISTS quarantine (
     load_id        INTEGER NOT NULL,
     file_name      VARCHAR NOT NULL,
     table_name     VARCHAR NOT NULL,
-    row_number     BIGINT NOT NULL,    -- as a spreadsheet shows it: header is row 1
+    row_number     BIGINT NOT NULL,    -- as a spreadsheet shows it (the header's row counted, 1 unless titles sit above it)
     column_name    VARCHAR,            -- first failing column (all reasons are in reason)
     value          VARCHAR,
     reason         VARCHAR NOT NULL,   -- short code, e.g. invalid_date

@@ -427,7 +427,23 @@ def test_files_wrong_as_a_whole_are_refused_and_load_nothing(tmp_path, name, con
     assert not paths.warehouse_db(tmp_path / "wh").exists()  # nothing was created either
 
 
-def test_non_utf8_file_is_refused_with_advice(tmp_path):
+def test_a_file_in_no_known_encoding_is_refused_with_advice(tmp_path):
+    """Bytes that are UTF-8 in no way and no code page of the region (0x81 0x7F decodes in
+    none of cp874, cp1258, GB18030, cp1252): refused, naming the row and the way out."""
+    path = tmp_path / "in" / "cases.csv"
+    path.parent.mkdir()
+    path.write_bytes(
+        (CASES_HEADER + "\n" + GOOD_CASES[0] + "\n").encode()
+        + b"R2,AG-1,KH,\x81\x7f,female,16,labour,TH,2023-02-01,,\n"
+    )
+    code, out = run(tmp_path, path)
+    flat = out.replace("\n", "")
+    assert code == 1 and "CSV UTF-8" in flat and "row 3" in flat and "--encoding" in flat
+    assert not paths.warehouse_db(tmp_path / "wh").exists()
+
+
+def test_a_latin_1_file_is_read_in_its_code_page_and_says_so(tmp_path):
+    """Excel's "CSV (Comma delimited)" on a Western Windows writes cp1252 (Latin-1 here)."""
     path = tmp_path / "in" / "cases.csv"
     path.parent.mkdir()
     path.write_bytes(
@@ -436,7 +452,9 @@ def test_non_utf8_file_is_refused_with_advice(tmp_path):
         )
     )
     code, out = run(tmp_path, path)
-    assert code == 1 and "CSV UTF-8" in out
+    assert code == 0
+    assert query(tmp_path, "SELECT province FROM cases") == [("KH-3",)]
+    assert "(detected)" in out and "cp125" in out
 
 
 def test_a_refused_file_does_not_stop_the_others(tmp_path):

@@ -691,7 +691,7 @@ def test_meta_says_when_a_real_agency_s_case_data_is_published(tmp_path):
 
 # --- record keys (the cell-key method) ------------------------------------------------------
 
-RECORD_KEY = "(k.case_key % $key_modulus::UHUGEINT)::INTEGER AS record_key"
+RECORD_KEY = "(k.case_key & ($key_modulus - 1)::UHUGEINT)::INTEGER AS record_key"
 
 
 def key_columns(con) -> dict[str, list[str]]:

@@ -125,6 +125,7 @@ def protect(
     group_by: Sequence[str] | None = (),
     passthrough: Iterable[str] = (),
     exact: bool = False,
+    kinds: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """A copy of df with every declared figure protected and labelled (see the module).
 
@@ -133,6 +134,8 @@ def protect(
     frame is one group; None = no group rule, for frames of exact records).
     passthrough: numeric columns that are not figures (a year, a score level, an order).
     exact: the caller may see exact records (Records rules); refused otherwise.
+    kinds: for a column whose rows are of different kinds (a change in score points on some
+    rows, in index points on others), the kind of each row, in place of its rule's.
     """
     k = k_value()
     table = cellkey.load()
@@ -218,13 +221,18 @@ def protect(
     for col, rule in rules.items():
         hide = hidden[col]
         undef = undefined[col] & ~hide
-        value = np.round(np.where(hide | undef, np.nan, shown[col]), formats.decimals(rule.kind))
-        text = formats.formatter(rule.kind)
+        row_kinds = list((kinds or {}).get(col, [rule.kind] * rows))
+        places = np.array([formats.decimals(kind) for kind in row_kinds], dtype=int)
+        raw = np.where(hide | undef, np.nan, shown[col])
+        value = np.array(
+            [np.round(x, d) for x, d in zip(raw, places, strict=True)], dtype="float64"
+        )
+        texts = {kind: formats.formatter(kind) for kind in set(row_kinds)}
         columns[col] = value
         columns[f"{col}_label"] = np.array(
             [
-                sup if h else nodata if u else text(x)
-                for h, u, x in zip(hide, undef, value, strict=True)
+                sup if h else nodata if u else texts[kind](x)
+                for h, u, x, kind in zip(hide, undef, value, row_kinds, strict=True)
             ],
             dtype=object,
         )

@@ -90,19 +90,16 @@ def by_service(db: base.Database, sel: Selection) -> pd.DataFrame:
             "mean_change": Ratio(num="change_sum", den="paired_cases", kind="delta_score"),
         },
         db,
+        kinds=dict.fromkeys(
+            ("change_sum", "mean_change"),
+            ["delta_score" if o else "delta_index" for o in df["primary_outcome"]],
+        ),
     )
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe["service_short"] = [i18n.label("service_area", s, "short") for s in safe["service_area"]]
     safe["judged_label"] = [
         i18n.label("outcome", o, "short") if o else i18n.t("services.composite")
         for o in safe["primary_outcome"]
-    ]
-    composite = safe["primary_outcome"].isna() & safe["mean_change"].notna()
-    safe.loc[composite, "mean_change"] = [
-        formats.rounded(v, "delta_index") for v in safe.loc[composite, "mean_change"]
-    ]
-    safe.loc[composite, "mean_change_label"] = [
-        formats.number(v, "delta_index") for v in safe.loc[composite, "mean_change"]
     ]
     return safe
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import formats, i18n
+from dashboard import i18n
 from dashboard.protect import Count, Derived, Ratio, Sum
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
@@ -61,20 +61,21 @@ def by_area(db: base.Database, sel: Selection) -> pd.DataFrame:
         other_change=float("nan"),
         change_gap=float("nan"),
     )
-    safe = base.protect(df, _rules(), db)
-    safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
-    safe["judged_label"] = [_judged(s) for s in safe["service_area"]]
     # case management is judged on the composite index (0-100), the others on a 1-4 score
     fw = framework.load()
-    safe["composite"] = [
-        not fw.service_area(s).get("primary_outcome") for s in safe["service_area"]
-    ]
-    for col in ("received_change", "other_change", "change_gap"):
-        rows = safe["composite"] & safe[col].notna()
-        safe.loc[rows, col] = [formats.rounded(v, "delta_index") for v in safe.loc[rows, col]]
-        safe.loc[rows, f"{col}_label"] = [
-            formats.number(v, "delta_index") for v in safe.loc[rows, col]
-        ]
+    composite = [not fw.service_area(s).get("primary_outcome") for s in df["service_area"]]
+    kind = ["delta_index" if c else "delta_score" for c in composite]
+    changes = (
+        "received_change_sum",
+        "other_change_sum",
+        "received_change",
+        "other_change",
+        "change_gap",
+    )
+    safe = base.protect(df, _rules(), db, kinds=dict.fromkeys(changes, kind))
+    safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
+    safe["judged_label"] = [_judged(s) for s in safe["service_area"]]
+    safe["composite"] = composite
     return _order(safe, "service_area", keys)
 
 

@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from dashboard import config, fonts, formats
+from dashboard import config, fonts, formats, plot_style
 
 SYMBOLS = ("circle", "square", "diamond", "triangle-up", "x", "cross", "star", "pentagon")
 
@@ -122,7 +122,7 @@ def zero_based_range(values: Sequence[float] | pd.Series, *, headroom: float = 0
 
 def _style(fig: go.Figure, height: int | None = None, *, legend: bool = True) -> go.Figure:
     fig.update_layout(
-        template="plotly_white",
+        template=plot_style.NAME,
         height=_height(height),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
         font={"size": 13, "family": fonts.css_family()},

@@ -30,7 +30,7 @@ from plotly.colors import sample_colorscale
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.ops import polylabel
 
-from dashboard import fonts, formats, i18n
+from dashboard import fonts, formats, i18n, plot_style  # noqa: F401 - the default template
 from reference import framework as fw
 from reference import paths
 

@@ -1,11 +1,13 @@
 """python -m dashboard.page_bench: how long each page takes on the server.
 
 Runs every page of the app with Streamlit's AppTest (the whole script: sign-in off, sidebar,
-queries, protection, charts) against a published file, a few times after one warm-up run,
-and prints each page's median and slowest time. With --baseline-checkout (another checkout
-of the project, e.g. an earlier commit, with its own published file and Python), the same
-is measured there in the same run, and the ratio of the two is printed: the seconds depend
-on the machine and on what else it is doing, the ratio much less.
+queries, protection, charts) against a published file, a few times after two warm-up runs,
+and prints each page's median CPU seconds (the script's own work, steadier than wall time on
+a shared machine). With --languages, each page is timed in each language, the languages'
+runs interleaved, with the ratio to the first language. With --baseline-checkout (another
+checkout of the project, e.g. an earlier commit, with its own published file and Python),
+English is measured there in the same run and the ratio of the two is printed: the seconds
+depend on the machine and on what else it is doing, the ratios much less.
 
 Each checkout is measured in a process of its own, so the two never share a module.
 """
@@ -29,29 +31,38 @@ sys.path.insert(0, os.getcwd())
 from streamlit.testing.v1 import AppTest
 import yaml
 pages = [p["key"] for p in yaml.safe_load(open("data/reference/dashboard.yaml"))["pages"]]
-runs = int(sys.argv[1])
+runs, languages = int(sys.argv[1]), sys.argv[2].split(",")
 out = {}
 for page in pages:
-    at = AppTest.from_file("dashboard/app.py", default_timeout=600)
-    if page != pages[0]:
-        at.switch_page(f"../pages/{page}.py")
-    at.run()  # warm-up: the connection, options and caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+    sessions = {}
+    for lang in languages:
+        at = AppTest.from_file("dashboard/app.py", default_timeout=600)
+        at.query_params["lang"] = lang
+        if page != pages[0]:
+            at.switch_page(f"../pages/{page}.py")
         at.run()
-        times.append(time.perf_counter() - start)
-    errors = [e.value for e in at.error] + [str(e.value) for e in at.exception]
+        at.run()  # warm: the connection, options, caches, catalogues, map shapes
+        sessions[lang] = at
+    times = {lang: [] for lang in languages}
+    for _ in range(runs):  # the languages interleaved: a busy moment hits them alike
+        for lang, at in sessions.items():
+            start = time.process_time()
+            at.run()
+            times[lang].append(time.process_time() - start)
+    errors = [e.value for at in sessions.values() for e in at.error]
+    errors += [str(e.value) for at in sessions.values() for e in at.exception]
     out[page] = {"times": times, "errors": errors}
 print(json.dumps(out))
 """
 
 
-def measure(checkout: Path, warehouse: Path, python: str, runs: int) -> dict[str, dict]:
+def measure(
+    checkout: Path, warehouse: Path, python: str, runs: int, languages: list[str]
+) -> dict[str, dict]:
     env = {**os.environ, "GMS_WAREHOUSE_DIR": str(warehouse), "PYTHONPATH": str(checkout)}
     env.pop("GMS_I18N_STRICT", None)
     done = subprocess.run(
-        [python, "-c", DRIVER, str(runs)],
+        [python, "-c", DRIVER, str(runs), ",".join(languages)],
         cwd=checkout,
         env=env,
         capture_output=True,
@@ -64,34 +75,43 @@ def measure(checkout: Path, warehouse: Path, python: str, runs: int) -> dict[str
 
 
 def report(ours: dict[str, dict], baseline: dict[str, dict] | None) -> list[str]:
-    lines = []
-    head = f"{'page':<22} {'median s':>9} {'slowest s':>10}"
+    languages = list(next(iter(ours.values()))["times"])
+    first = languages[0]
+    head = f"{'page':<22}" + "".join(f" {lang + ' s':>9}" for lang in languages)
+    if len(languages) > 1:
+        head += f" {'worst vs ' + first:>14}"
     if baseline:
-        head += f" {'baseline median s':>18} {'ratio':>6}"
-    lines.append(head)
-    medians, base_medians = [], []
+        head += f" {'baseline s':>11} {'ratio':>6}"
+    lines = [head]
+    medians: dict[str, list[float]] = {lang: [] for lang in languages}
+    base_medians: list[float] = []
     for page, result in ours.items():
-        median = statistics.median(result["times"])
-        medians.append(median)
-        row = f"{page:<22} {median:>9.3f} {max(result['times']):>10.3f}"
+        row = f"{page:<22}"
+        per = {lang: statistics.median(t) for lang, t in result["times"].items()}
+        for lang in languages:
+            medians[lang].append(per[lang])
+            row += f" {per[lang]:>9.3f}"
+        if len(languages) > 1:
+            worst = max(per[lang] / per[first] - 1 for lang in languages[1:])
+            row += f" {worst:>+14.0%}"
         if baseline and page in baseline:
-            base = statistics.median(baseline[page]["times"])
+            base = statistics.median(next(iter(baseline[page]["times"].values())))
             base_medians.append(base)
-            row += f" {base:>18.3f} {median / base:>6.2f}"
+            row += f" {base:>11.3f} {per[first] / base:>6.2f}"
         if result["errors"]:
             row += "  ERRORS: " + "; ".join(result["errors"])[:200]
         lines.append(row)
-    summary = f"{'all pages':<22} {statistics.median(medians):>9.3f} {max(medians):>10.3f}"
+    summary = f"{'median page':<22}" + "".join(
+        f" {statistics.median(m):>9.3f}" for m in medians.values()
+    )
+    lines.append(summary)
+    lines.append(f"{'slowest page':<22}" + "".join(f" {max(m):>9.3f}" for m in medians.values()))
     if base_medians:
-        ratio = statistics.median(medians) / statistics.median(base_medians)
-        worst = max(medians) / max(base_medians)
-        summary += f" {statistics.median(base_medians):>18.3f} {ratio:>6.2f}"
-        lines.append(summary)
+        ours_first = medians[first][: len(base_medians)]
         lines.append(
-            f"median page: {ratio:.2f}x the baseline; slowest page: {worst:.2f}x the baseline's slowest"
+            f"{first}: median page {statistics.median(ours_first) / statistics.median(base_medians):.2f}x "
+            f"the baseline's, slowest page {max(ours_first) / max(base_medians):.2f}x"
         )
-    else:
-        lines.append(summary)
     return lines
 
 
@@ -103,19 +123,21 @@ def main(argv: list[str] | None = None) -> int:
         "--warehouse", type=Path, default=paths.warehouse_dir(), help="folder with published.duckdb"
     )
     parser.add_argument(
-        "--runs", type=int, default=5, help="timed runs per page (after one warm-up)"
+        "--runs", type=int, default=5, help="timed runs per page (after two warm-ups)"
     )
+    parser.add_argument("--languages", default="en", help="e.g. en,km,lo,th,vi,my,zh")
     parser.add_argument("--baseline-checkout", type=Path, help="another checkout of the project")
     parser.add_argument("--baseline-warehouse", type=Path, help="its warehouse folder")
     parser.add_argument("--baseline-python", default=sys.executable, help="its Python (a venv's)")
     args = parser.parse_args(argv)
-    ours = measure(paths.ROOT, args.warehouse, sys.executable, args.runs)
+    languages = args.languages.split(",")
+    ours = measure(paths.ROOT, args.warehouse, sys.executable, args.runs, languages)
     baseline = None
     if args.baseline_checkout:
         if not args.baseline_warehouse:
             parser.error("--baseline-checkout needs --baseline-warehouse")
         baseline = measure(
-            args.baseline_checkout, args.baseline_warehouse, args.baseline_python, args.runs
+            args.baseline_checkout, args.baseline_warehouse, args.baseline_python, args.runs, ["en"]
         )
     print("\n".join(report(ours, baseline)))
     return 0

@@ -12,6 +12,9 @@ data/reference/dashboard.yaml, `disclosure`):
   from the noisy parts, so a shown rate times a shown count gives back no exact count;
 * a share, mean or rate over fewer than k cases is hidden, and so is a share whose
   numerator count is hidden (share x cases would give it back);
+* a count of events (scores, assessments, records, reports, case-years) is hidden, with
+  every figure over it, when the distinct cases behind it are fewer than k (Cases: a lower
+  bound over several quarters, never shown);
 * every figure of a group of fewer than k cases is hidden, zeros included (group_by: the
   columns that say which rows describe one group of cases; by default the whole frame);
 * values are rounded as they are shown, so a chart's data holds no more than its table.
@@ -40,9 +43,20 @@ MARK = "protection"  # DataFrame.attrs key set on every protected frame
 
 @dataclass(frozen=True)
 class Count:
-    """A count of cases (or of their records); its record-key sum is the column `<name>_key`."""
+    """A count of cases, or of events (scores, assessments, records, reports, case-years);
+    its record-key sum is the column `<name>_key`. A count of events names `cases`: the
+    distinct cases behind them (a Cases or Count column); the count, and every figure over
+    it, is hidden when they are fewer than k: ten scores can be three people's."""
 
     kind: str = "count"
+    cases: str | None = None
+
+
+@dataclass(frozen=True)
+class Cases:
+    """The distinct cases behind a count of events, or a lower bound on them (over several
+    quarters or years: the most in any one of them, as cases repeat across periods). Used
+    only to hide: never shown, never in the result."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +115,8 @@ class Amount:
     kind: str = "usd"
 
 
-Rule = Count | Sum | Ratio | Statistic | Derived | Records | Amount
-_RANK = {Count: 0, Records: 0, Amount: 0, Sum: 1, Ratio: 2, Statistic: 2, Derived: 3}
+Rule = Count | Cases | Sum | Ratio | Statistic | Derived | Records | Amount
+_RANK = {Cases: 0, Count: 0, Records: 0, Amount: 0, Sum: 1, Ratio: 2, Statistic: 2, Derived: 3}
 
 
 def k_value() -> int:
@@ -163,7 +177,11 @@ def protect(
             noisy = cellkey.perturb(table, n, keys, modulus).astype("float64")
             shown[col] = np.where(np.isnan(v), np.nan, noisy)
             hidden[col] = (n > 0) & (n < k)
+            if rule.cases is not None:  # events of fewer than k cases
+                hidden[col] |= (n > 0) & (np.nan_to_num(true[rule.cases]) < k)
             undefined[col] = np.isnan(v)
+        elif isinstance(rule, Cases):
+            continue
         elif isinstance(rule, Sum):
             n = np.nan_to_num(true[rule.n])
             keys = np.nan_to_num(numbers(f"{rule.n}_key"))
@@ -213,12 +231,14 @@ def protect(
     if group_by is not None:
         small = _small_groups(df, rules, true, list(group_by), k)
         for col in rules:
-            if not isinstance(rules[col], Records | Amount):
+            if not isinstance(rules[col], Records | Amount | Cases):
                 hidden[col] = hidden[col] | small
 
     sup, nodata = hidden_text(k), t("value.no_data")
     columns: dict[str, object] = {}
     for col, rule in rules.items():
+        if isinstance(rule, Cases):
+            continue
         hide = hidden[col]
         undef = undefined[col] & ~hide
         row_kinds = list((kinds or {}).get(col, [rule.kind] * rows))
@@ -237,14 +257,16 @@ def protect(
             dtype=object,
         )
     keys = [f"{c}_key" for c, r in rules.items() if isinstance(r, Count)]
-    out = df.drop(columns=keys + [c for c in columns if c in df.columns])
+    gates = [c for c, r in rules.items() if isinstance(r, Cases)]
+    out = df.drop(columns=keys + gates + [c for c in columns if c in df.columns])
     out = pd.concat([out, pd.DataFrame(columns, index=df.index)], axis=1)
     out.attrs[MARK] = {
         "k": k,
-        "columns": list(rules),
+        "columns": [c for c, r in rules.items() if not isinstance(r, Cases)],
         # what each figure is over, for checks of the output (tests/dashboard)
         "counts": [c for c, r in rules.items() if isinstance(r, Count)],
         "over": {c: _over(r) for c, r in rules.items() if _over(r)},
+        "cases": {c: r.cases for c, r in rules.items() if isinstance(r, Count) and r.cases},
         "group_by": None if group_by is None else list(group_by),
     }
     return out
@@ -281,6 +303,9 @@ def _check_columns(df: pd.DataFrame, rules: Mapping[str, Rule], passthrough: set
             other = getattr(rule, attr)
             if other is not None and other not in rules:
                 raise ProtectionError(f"{col} depends on {other}, which has no rule")
+        cases = rule.cases if isinstance(rule, Count) else None
+        if cases is not None and not isinstance(rules.get(cases), Cases | Count):
+            raise ProtectionError(f"{col}: its cases {rule.cases} must be Cases or a Count")
         if isinstance(rule, Sum | Statistic) and not isinstance(rules[rule.n], Count):
             raise ProtectionError(f"{col} must be over a count, not {rule.n}")
         if isinstance(rule, Ratio):
@@ -297,7 +322,12 @@ def _small_groups(
     df: pd.DataFrame, rules: Mapping[str, Rule], true: dict, by: list[str], k: int
 ) -> np.ndarray:
     """Rows of a group whose largest count is under k: a group of fewer than k cases."""
-    counts = [c for c, r in rules.items() if isinstance(r, Count)]
+    # a group's size is a count of cases: events (scores, records) may outnumber the people
+    counts = [
+        c
+        for c, r in rules.items()
+        if isinstance(r, Cases) or (isinstance(r, Count) and r.cases is None)
+    ]
     if not counts or df.empty:
         return np.zeros(len(df), dtype=bool)
     largest = np.nan_to_num(np.vstack([true[c] for c in counts])).max(axis=0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import formats, i18n
-from dashboard.protect import Amount, Count, Derived, Ratio, Sum
+from dashboard.protect import Amount, Cases, Count, Derived, Ratio, Sum
 from dashboard.queries import base
 from dashboard.queries.meta import countries
 from dashboard.queries.selection import Selection
@@ -21,6 +21,17 @@ from reference import framework
 
 def _cells(sel: Selection) -> dict:
     return sel.params()
+
+
+def _case_years(names: tuple[str, ...]) -> dict:
+    """Cases counted per year and summed over the years of the period: a case served in
+    two years counts twice, so each count is hidden when the most cases of any one year
+    (<name>_people, a lower bound on the people behind it) is under k."""
+    rules: dict = {}
+    for name in names:
+        rules[f"{name}_people"] = Cases()
+        rules[f"{name}_cases"] = Count(cases=f"{name}_people")
+    return rules
 
 
 def _spent_share() -> Derived:
@@ -74,11 +85,8 @@ def by_service(db: base.Database, sel: Selection) -> pd.DataFrame:
             "budgeted_usd": Amount(),
             "spent_usd": Amount(),
             "spent_share": _spent_share(),
-            "costed_cases": Count(),
+            **_case_years(("costed", "served", "reintegrated", "paired")),
             "cost_usd": Sum(n="costed_cases", kind="usd"),
-            "served_cases": Count(),
-            "reintegrated_cases": Count(),
-            "paired_cases": Count(),
             "change_sum": Sum(n="paired_cases", kind="delta_score", unit=1.0),
             "cost_per_case": Ratio(
                 num="cost_usd", den="served_cases", kind="usd", over="costed_cases"
@@ -180,9 +188,7 @@ def totals(db: base.Database, sel: Selection) -> pd.DataFrame:
     return base.protect(
         df,
         {
-            "served_cases": Count(),
-            "reintegrated_cases": Count(),
-            "costed_cases": Count(),
+            **_case_years(("served", "reintegrated", "costed")),
             "share_reintegrated": Ratio(num="reintegrated_cases", den="served_cases", kind="share"),
             "cost_usd": Sum(n="costed_cases", kind="usd"),
             "cost_per_case": Ratio(

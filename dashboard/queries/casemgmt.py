@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import cellkey, i18n
-from dashboard.protect import Count, Ratio, Statistic, k_value
+from dashboard.protect import Cases, Count, Ratio, Statistic, k_value
 from dashboard.queries import base, caseload, outcomes
 from dashboard.queries.selection import Selection
 from reference import framework
@@ -168,8 +168,9 @@ def followup_by_band(db: base.Database, sel: Selection) -> pd.DataFrame:
         df,
         {
             "most_cases": Count(),
-            "assessments": Count(),
-            "case_quarters": Count(),
+            "assessed_cases": Cases(),
+            "assessments": Count(cases="assessed_cases"),
+            "case_quarters": Count(cases="most_cases"),
             # case-years = case-quarters / 4; assessments per case-year = 4 x the ratio
             "case_years": Ratio(
                 num="case_quarters", den=None, kind="count", scale=0.25, over="most_cases"
@@ -197,7 +198,8 @@ def followup_trend(db: base.Database, sel: Selection) -> pd.DataFrame:
         df,
         {
             "active_cases": Count(),
-            "assessments": Count(),
+            "assessed_cases": Cases(),
+            "assessments": Count(cases="assessed_cases"),
             "per_case_year": Ratio(num="assessments", den="active_cases", kind="rate", scale=4.0),
         },
         db,
@@ -218,8 +220,10 @@ def setbacks(db: base.Database, sel: Selection) -> pd.DataFrame:
     safe = base.protect(
         df,
         {
-            "compared": Count(),
-            "setbacks": Count(),
+            "compared_cases": Cases(),
+            "setback_cases": Cases(),
+            "compared": Count(cases="compared_cases"),
+            "setbacks": Count(cases="setback_cases"),
             "share_setback": Ratio(num="setbacks", den="compared", kind="share"),
         },
         db,

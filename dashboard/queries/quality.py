@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import formats, i18n
-from dashboard.protect import Count, Records
+from dashboard.protect import Cases, Count, Records
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
 
@@ -36,14 +36,15 @@ def submissions(db: base.Database, sel: Selection, table_name: str | None = None
     df = base.run(db, "quality_submissions", params)
     if exact:
         safe = base.protect(
-            df.drop(columns="rows_loaded_key"),
+            df.drop(columns=["rows_loaded_key", "row_cases"]),
             {"rows_loaded": Records()},
             db,
             group_by=None,
             exact=True,
         )
     else:
-        safe = base.protect(df, {"rows_loaded": Count()}, db, group_by=["agency"])
+        rules = {"row_cases": Cases(), "rows_loaded": Count(cases="row_cases")}
+        safe = base.protect(df, rules, db, group_by=["agency"])
     safe["quarter_label"] = [i18n.quarter_label(q) for q in safe["quarter"]]
     return safe
 

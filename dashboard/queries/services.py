@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import i18n
-from dashboard.protect import Count, Derived, Ratio, Sum
+from dashboard.protect import Cases, Count, Derived, Ratio, Sum
 from dashboard.queries import base
 from dashboard.queries.selection import Selection
 from reference import framework
@@ -31,6 +31,11 @@ def _rules() -> dict:
     rules = {col: Count() for col in COUNTS}
     rules.update(
         {
+            # records (and their cost) are events: hidden when fewer than k people's
+            "started_cases": Cases(),
+            "provided_started_cases": Cases(),
+            "records_started": Count(cases="started_cases"),
+            "provided_started": Count(cases="provided_started_cases"),
             "received_change_sum": Sum(n="received_paired", kind="delta_score", unit=CHANGE_UNIT),
             "other_change_sum": Sum(n="other_paired", kind="delta_score", unit=CHANGE_UNIT),
             "cost_usd": Sum(n="records_started", kind="usd", unit=COST_UNIT),
@@ -99,8 +104,9 @@ def barriers(
         df = df[df["service_area"] == service_area]
         df = base.in_order(df, "barrier_code", codes)
         df["service_area"] = service_area
-        df = df.fillna({"reports": 0, "reports_key": 0})
-    safe = base.protect(df, {"reports": Count()}, db)
+        df = df.fillna({"reports": 0, "reports_key": 0, "report_cases": 0})
+    rules = {"report_cases": Cases(), "reports": Count(cases="report_cases")}
+    safe = base.protect(df, rules, db)
     safe["barrier_label"] = [i18n.label("barrier", c) for c in safe["barrier_code"]]
     safe["service_label"] = [i18n.label("service_area", s) for s in safe["service_area"]]
     safe = safe.sort_values(

@@ -28,7 +28,9 @@ WITH per_quarter AS (
         sum(records_started_key) AS records_started_key,
         sum(provided_started) AS provided_started,
         sum(provided_started_key) AS provided_started_key,
-        sum(cost_usd) AS cost_usd
+        sum(cost_usd) AS cost_usd,
+        sum(cases_started) AS cases_started,
+        sum(cases_provided_started) AS cases_provided_started
     FROM mart_services
     WHERE quarter BETWEEN $q_from AND $q_to
         AND {{cell_filter}}
@@ -57,6 +59,10 @@ SELECT
     coalesce(sum(records_started_key), 0)::BIGINT AS records_started_key,
     coalesce(sum(provided_started), 0)::BIGINT AS provided_started,
     coalesce(sum(provided_started_key), 0)::BIGINT AS provided_started_key,
-    coalesce(sum(cost_usd), 0)::DOUBLE AS cost_usd
+    coalesce(sum(cost_usd), 0)::DOUBLE AS cost_usd,
+    -- the most distinct cases behind the records in any one quarter: a lower bound on the
+    -- people behind the period's records and their cost
+    coalesce(max(cases_started), 0)::BIGINT AS started_cases,
+    coalesce(max(cases_provided_started), 0)::BIGINT AS provided_started_cases
 FROM per_quarter
 GROUP BY service_area

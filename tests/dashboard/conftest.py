@@ -79,6 +79,7 @@ def build_frames() -> dict[str, pd.DataFrame]:
                     "reintegrated_cases": assessed // 3,
                     "composite_sum": float(assessed * (40 + 5 * ci + qi)),
                     "assessments": assessed,
+                    "cases_assessed": assessed,  # one assessment per case and quarter
                 }
             )  # fmt: skip
             thirds = [active // 3, active // 3, active - 2 * (active // 3)]
@@ -104,6 +105,8 @@ def build_frames() -> dict[str, pd.DataFrame]:
                         "scores_recorded": scored,
                         "scores_with_previous": paired,
                         "setbacks": paired // 5,
+                        "cases_compared": paired,
+                        "cases_set_back": paired // 5,
                     }
                 )  # fmt: skip
     services, barriers, survival = [], [], []
@@ -125,13 +128,14 @@ def build_frames() -> dict[str, pd.DataFrame]:
                         "received_paired": received, "received_change_sum": received * (1 + si % 2),
                         "other_paired": other, "other_change_sum": other // 2,
                         "records_started": 2, "provided_started": 1, "cost_usd": 100.0 * (si + 1),
+                        "cases_started": 2, "cases_provided_started": 1,
                     }
                 )  # fmt: skip
             for code in ("HOU-01", "ECO-06"):
                 area = "housing" if code.startswith("HOU") else "economic"
                 barriers.append(
                     {"quarter": quarter, **keys, "service_area": area, "barrier_code": code,
-                     "reports": 2 + ci, "cases": 1 + ci // 2}
+                     "reports": 5 + ci, "cases": 5 + ci}
                 )  # fmt: skip
     for ci, (name, cell) in enumerate(CELLS.items()):
         keys = dict(zip(CELL_COLUMNS[:5], cell[:5], strict=True))
@@ -178,11 +182,12 @@ def build_frames() -> dict[str, pd.DataFrame]:
                 new = CELLS[name][8]
                 quality.append(
                     {"agency": agency, "country": country, "province": province,
-                     "quarter": quarter, "table_name": "cases", "rows_loaded": new}
+                     "quarter": quarter, "table_name": "cases", "rows_loaded": new, "cases": new}
                 )  # fmt: skip
                 quality.append(
                     {"agency": agency, "country": country, "province": province,
-                     "quarter": quarter, "table_name": "assessments", "rows_loaded": 3 * new + 2}
+                     "quarter": quarter, "table_name": "assessments", "rows_loaded": 3 * new + 2,
+                     "cases": 2 * new + 2}
                 )  # fmt: skip
     loads = pd.DataFrame(
         [

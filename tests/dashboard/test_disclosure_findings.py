@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dashboard import db
-from dashboard.queries import budget, caseload, casemgmt, outcomes, quality
+from dashboard.queries import budget, caseload, casemgmt, outcomes, quality, services
 from dashboard.queries.selection import Selection
 from tests.dashboard import expected as ex
 from tests.dashboard.conftest import QUARTERS
@@ -43,7 +43,7 @@ def test_1_a_rate_of_a_hidden_count_is_hidden_whatever_its_denominator():
     # 2.8 x 10 / 4 = 7 gave the hidden count back
     one = pd.DataFrame(
         {"quarter": [pd.Timestamp(QUARTERS[-1])], "assessments": [7], "assessments_key": [123],
-         "active_cases": [10], "active_cases_key": [20480]}
+         "assessed_cases": [7], "active_cases": [10], "active_cases_key": [20480]}
     )  # fmt: skip
     sel = Selection(q_from=QUARTERS[-1], q_to=QUARTERS[-1])
     row = casemgmt.followup_trend(Rows(one), sel).iloc[0]
@@ -51,7 +51,7 @@ def test_1_a_rate_of_a_hidden_count_is_hidden_whatever_its_denominator():
     # setbacks: 1 of 17 scores compared (6%) gave 6% x 17 = 1
     setback = pd.DataFrame(
         {"dimension": ["housing"], "compared": [17], "compared_key": [9000], "setbacks": [1],
-         "setbacks_key": [77]}
+         "setbacks_key": [77], "compared_cases": [17], "setback_cases": [1]}
     )  # fmt: skip
     row = casemgmt.setbacks(Rows(setback), sel).set_index("dimension").loc["housing"]
     assert row["setbacks_label"] == "<10" and row["share_setback_label"] == "<10"
@@ -62,7 +62,8 @@ def test_1_a_shown_rate_times_its_shown_count_gives_no_exact_count():
     # rate x active / 4 is the perturbed count, not the exact one (unless the noise is 0)
     frame = pd.DataFrame(
         {"quarter": [pd.Timestamp(QUARTERS[-1])] * 3, "assessments": [40, 41, 42],
-         "assessments_key": [777, 778, 779], "active_cases": [30, 30, 30],
+         "assessments_key": [777, 778, 779], "assessed_cases": [30, 30, 30],
+         "active_cases": [30, 30, 30],
          "active_cases_key": [1000, 2000, 3000]}
     )  # fmt: skip
     sel = Selection(q_from=QUARTERS[-1], q_to=QUARTERS[-1])
@@ -222,6 +223,56 @@ def test_5_a_province_with_few_people_served_shows_nothing_they_cost(published):
     small = budget.by_service(published, DEFAULT.replace(country="KH", provinces=("KH-25",)))
     assert (small["cost_usd_label"] == "<10").all()
     assert small["cost_usd"].isna().all() and small["cost_per_case"].isna().all()
+
+
+# --- 7. counts of events over few people ---------------------------------------------------------
+# A red-team pass (3,000 cases) found event counts shown over fewer than k survivors: "14%
+# setbacks, 10 of 74 scores compared" over a period where 9 people were compared and 7 set
+# back (a case is compared again every quarter); 21 assessments of 6 people in a duration
+# band; 10 barrier reports by 9 people; case-years of cases served summed over years.
+
+
+def test_7_events_of_fewer_than_k_people_are_hidden_with_what_is_over_them():
+    sel = Selection(q_from=QUARTERS[0], q_to=QUARTERS[-1])
+    setback = pd.DataFrame(
+        {"dimension": ["housing"], "compared": [74], "compared_key": [151_000], "setbacks": [10],
+         "setbacks_key": [20_400], "compared_cases": [9], "setback_cases": [7]}
+    )  # fmt: skip
+    row = casemgmt.setbacks(Rows(setback), sel).set_index("dimension").loc["housing"]
+    for col in ("compared", "setbacks", "share_setback"):
+        assert row[f"{col}_label"] == "<10" and pd.isna(row[col]), col
+    # the same scores from 12 people (in one quarter at least): shown
+    enough = setback.assign(compared_cases=12, setback_cases=10)
+    row = casemgmt.setbacks(Rows(enough), sel).set_index("dimension").loc["housing"]
+    assert row["compared_label"] == ex.count_label(74, 151_000)
+
+    band = pd.DataFrame(
+        {"duration_band": ["m36_plus"], "assessments": [21], "assessments_key": [43_000],
+         "assessed_cases": [6], "case_quarters": [40], "case_quarters_key": [81_000],
+         "most_cases": [10], "most_cases_key": [20_480]}
+    )  # fmt: skip
+    row = casemgmt.followup_by_band(Rows(band), sel).set_index("duration_band").loc["m36_plus"]
+    assert row["assessments_label"] == "<10" and row["per_case_year_label"] == "<10"
+    assert "assessed_cases" not in row.index  # a gate, never shown
+
+    reports = pd.DataFrame(
+        {"service_area": ["housing"], "barrier_code": ["HOU-01"], "reports": [10],
+         "reports_key": [20_000], "report_cases": [9]}
+    )  # fmt: skip
+    row = services.barriers(Rows(reports), sel).iloc[0]
+    assert row["reports_label"] == "<10"
+
+    # 4 people served in each of three years: 12 case-years, "12 cases served" and a cost
+    # per case over 4 people
+    years = pd.DataFrame(
+        {"served_cases": [12], "served_cases_key": [24_600], "reintegrated_cases": [0],
+         "reintegrated_cases_key": [0], "costed_cases": [12], "costed_cases_key": [24_600],
+         "served_people": [4], "reintegrated_people": [0], "costed_people": [4],
+         "cost_usd": [9_000.0]}
+    )  # fmt: skip
+    row = budget.totals(Rows(years), sel).iloc[0]
+    for col in ("served_cases", "costed_cases", "cost_usd", "cost_per_case"):
+        assert row[f"{col}_label"] == "<10", col
 
 
 # --- 6. full-precision floats in charts -----------------------------------------------------------

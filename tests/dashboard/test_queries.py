@@ -472,7 +472,7 @@ def test_barriers_for_one_area_list_every_barrier(published, frames):
         & (br["quarter"] >= DEFAULT.q_from)
         & (br["country"] == "TH")
     ]
-    assert th["reports"].sum() == 4 * (2 + 6)  # TH is cell 7: 8 reports a quarter
+    assert th["reports"].sum() == 4 * (5 + 6)  # TH is cell 7: 11 reports (people) a quarter
     assert thai.iloc[0]["reports_label"] == shown(ex.sums(th, "reports"), "reports")
     with pytest.raises(ValueError):
         services.barriers(published, DEFAULT, "nonsense")
@@ -593,6 +593,7 @@ def test_budget_share_of_a_hidden_reintegrated_count_is_hidden():
                     "served_cases": [410], "served_cases_key": [839_680],
                     "reintegrated_cases": [3], "reintegrated_cases_key": [6_000],
                     "costed_cases": [400], "costed_cases_key": [819_000],
+                    "served_people": [410], "reintegrated_people": [3], "costed_people": [400],
                     "cost_usd": [287_206.0],
                 }
             )  # fmt: skip

@@ -41,6 +41,7 @@ CREATE TABLE mart_caseload (
     reintegrated_cases BIGINT,   -- snapshot: of assessed_cases, reintegrated at their latest assessment
     composite_sum DOUBLE,        -- snapshot: sum of composite index at latest assessment over assessed_cases
     assessments BIGINT,          -- flow: assessments (distinct case and date) dated in the quarter
+    cases_assessed BIGINT,       -- flow: distinct cases with an assessment dated in the quarter
     active_cases_key BIGINT, new_cases_key BIGINT, closed_cases_key BIGINT, closed_reintegrated_key BIGINT,
     assessed_cases_key BIGINT, reintegrated_cases_key BIGINT, assessments_key BIGINT
 );
@@ -67,6 +68,8 @@ CREATE TABLE mart_outcomes (
     scores_recorded BIGINT,      -- flow: scores in this dimension dated in the quarter
     scores_with_previous BIGINT, -- flow: of those, scores that had an earlier score for the case
     setbacks BIGINT,             -- flow: of those, scores lower than the case's previous score
+    cases_compared BIGINT,       -- flow: distinct cases behind scores_with_previous
+    cases_set_back BIGINT,       -- flow: distinct cases behind setbacks
     scored_cases_key BIGINT, achieved_cases_key BIGINT, paired_cases_key BIGINT, improved_cases_key BIGINT,
     declined_cases_key BIGINT, scores_recorded_key BIGINT, scores_with_previous_key BIGINT,
     setbacks_key BIGINT
@@ -97,6 +100,8 @@ CREATE TABLE mart_services (
     records_started BIGINT,      -- flow: service records started in the quarter (any status)
     provided_started BIGINT,     -- flow: provided records started in the quarter
     cost_usd DOUBLE,             -- flow: cost of records started in the quarter, USD
+    cases_started BIGINT,        -- flow: distinct cases behind records_started
+    cases_provided_started BIGINT, -- flow: distinct cases behind provided_started
     provided_cases_key BIGINT, referred_cases_key BIGINT, declined_cases_key BIGINT, in_need_cases_key BIGINT,
     in_need_provided_key BIGINT, received_paired_key BIGINT, other_paired_key BIGINT,
     records_started_key BIGINT, provided_started_key BIGINT
@@ -139,6 +144,7 @@ CREATE TABLE mart_quality (         -- what each agency submitted, by the quarte
     agency VARCHAR, country VARCHAR, province VARCHAR, quarter DATE,
     table_name VARCHAR,          -- cases (by opening date), assessments, services, barriers
     rows_loaded BIGINT,
+    cases BIGINT,                -- distinct cases behind the rows
     rows_loaded_key BIGINT
 );
 

@@ -766,3 +766,48 @@ def test_keyed_marts_are_stored_in_quarter_and_cell_order(db):
     ):  # fmt: skip
         rows = db.execute(f"SELECT {first}, cell_id FROM store.{table} ORDER BY rowid").fetchall()
         assert rows == sorted(rows), table
+
+
+# --- the people behind counts of events --------------------------------------------------------
+
+
+def test_counts_of_events_carry_the_distinct_cases_behind_them(warehouse, db, tmp_path):
+    """Two more assessments of k04 in 2023Q2 (each a setback in mental health) and a second
+    housing record started by k01 in its quarter: the events grow, the distinct cases
+    behind them do not (the dashboard hides events of fewer than k people)."""
+    copy = tmp_path / "wh"
+    shutil.copytree(warehouse, copy)
+    with duckdb.connect(str(paths.warehouse_db(copy))) as con:
+        con.executemany(
+            "INSERT INTO assessments VALUES (hash(?)::UHUGEINT, ?, ?, ?, 2)",
+            [("k04", D(2023, 6, 1), "mental_health", 1), ("k04", D(2023, 6, 20), "safety", 1)],
+        )
+        con.execute(
+            "INSERT INTO services SELECT case_key, service_area, started + 1, ended, "
+            "status, provider_type, cost, currency, cost_usd, load_id FROM services "
+            "WHERE case_key = hash('k01')::UHUGEINT AND service_area = 'housing' LIMIT 1"
+        )
+    con = duckdb.connect(str(pub.publish(copy, as_of=TINY_AS_OF)), read_only=True)
+    q = D(2023, 4, 1)
+    row = con.execute(
+        "SELECT sum(assessments), sum(cases_assessed) FROM mart_caseload "
+        f"WHERE quarter = ? AND {CELL}",
+        [q, *B],
+    ).fetchone()
+    assert row == (3, 1)  # three assessment dates, one person
+    for dim, events in (("mental_health", 2), ("safety", 2)):
+        got = con.execute(
+            "SELECT sum(scores_with_previous), sum(cases_compared), sum(setbacks), "
+            f"sum(cases_set_back) FROM mart_outcomes WHERE quarter = ? AND dimension = ? AND {CELL}",
+            [q, dim, *B],
+        ).fetchone()
+        assert got == (events, 1, events if dim == "mental_health" else 1, 1), dim
+    extra = "SELECT sum(records_started) - sum(cases_started) FROM mart_services"
+    assert con.execute(extra).fetchone()[0] == db.execute(extra).fetchone()[0] + 1
+    quality = con.execute(
+        "SELECT rows_loaded, cases FROM mart_quality WHERE table_name = 'assessments' "
+        "AND quarter = ? AND province = 'KH-12' AND agency = (SELECT agency FROM mart_quality "
+        "WHERE table_name = 'cases' LIMIT 1)",
+        [q],
+    ).fetchall()
+    assert any(cases < rows for rows, cases in quality)

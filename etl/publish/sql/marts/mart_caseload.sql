@@ -13,6 +13,7 @@ SELECT
     q.reintegrated_cases,
     coalesce(q.composite_sum, 0)::DOUBLE AS composite_sum,
     coalesce(f.assessments, 0) AS assessments,
+    coalesce(f.cases_assessed, 0) AS cases_assessed,
     q.active_cases_key,
     q.new_cases_key,
     q.closed_cases_key,

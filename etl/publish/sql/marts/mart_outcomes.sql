@@ -13,7 +13,8 @@ WITH wide AS (
         list_value(*COLUMNS('^fw__')) AS fw,
         list_value(*COLUMNS('^ka__')) AS ka,
         list_value(*COLUMNS('^kd__')) AS kd,
-        list_value(*COLUMNS('^kf__')) AS kf
+        list_value(*COLUMNS('^kf__')) AS kf,
+        list_value(*COLUMNS('^fc__')) AS fc
     FROM int_cell_quarters
     LEFT JOIN int_cell_flows USING (quarter, cell_id, band_no)
 ),
@@ -27,7 +28,8 @@ long AS (
         unnest(fw) AS fw,
         unnest(ka) AS ka,
         unnest(kd) AS kd,
-        unnest(kf) AS kf
+        unnest(kf) AS kf,
+        unnest(fc) AS fc
     FROM wide
 ),
 
@@ -45,6 +47,8 @@ measures AS (
         coalesce(unpacked(fw, 0), 0) AS scores_recorded,
         coalesce(unpacked(fw, 1), 0) AS scores_with_previous,
         coalesce(unpacked(fw, 2), 0) AS setbacks,
+        coalesce(unpacked(fc, 1), 0) AS cases_compared,
+        coalesce(unpacked(fc, 2), 0) AS cases_set_back,
         coalesce(unpacked(ka, 0), 0) AS scored_cases_key,
         coalesce(unpacked(ka, 1), 0) AS achieved_cases_key,
         coalesce(unpacked(ka, 2), 0) AS paired_cases_key,

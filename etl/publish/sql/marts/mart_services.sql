@@ -112,7 +112,10 @@ started AS (  -- flow: records started in the quarter
         count_if(status = 'provided') AS provided_started,
         sum(cost_usd::DECIMAL(38, 6)) AS cost_usd,
         sum(record_key) AS records_started_key,
-        coalesce(sum(record_key) FILTER (WHERE status = 'provided'), 0) AS provided_started_key
+        coalesce(sum(record_key) FILTER (WHERE status = 'provided'), 0) AS provided_started_key,
+        -- the distinct cases behind them: ten records can be three people's
+        count(DISTINCT case_id) AS cases_started,
+        count(DISTINCT case_id) FILTER (WHERE status = 'provided') AS cases_provided_started
     FROM stg_services
     GROUP BY quarter, cell_id, area_no
 ),
@@ -133,6 +136,8 @@ combined AS (
         coalesce(records_started, 0) AS records_started,
         coalesce(provided_started, 0) AS provided_started,
         coalesce(cost_usd, 0) AS cost_usd,
+        coalesce(cases_started, 0) AS cases_started,
+        coalesce(cases_provided_started, 0) AS cases_provided_started,
         coalesce(unpacked(status_key, 0), 0) AS provided_cases_key,
         coalesce(unpacked(status_key, 1), 0) AS referred_cases_key,
         coalesce(unpacked(status_key, 2), 0) AS declined_cases_key,
@@ -164,6 +169,8 @@ SELECT
     c.records_started,
     c.provided_started,
     c.cost_usd::DOUBLE AS cost_usd,
+    c.cases_started,
+    c.cases_provided_started,
     c.provided_cases_key,
     c.referred_cases_key,
     c.declined_cases_key,

@@ -122,9 +122,10 @@ ACCESSIBILITY_CSS = """
 /* 2.4.7 and 1.4.11: one focus ring, 3:1 or more on every background, wherever the
    keyboard is (Streamlit's own is a half-transparent shadow, 2.3:1, and some controls,
    the menu's page links and the drop-downs, show none) */
-.stApp :is(a, button, summary, [tabindex]):focus-visible {{
-  outline: 2px solid {ring} !important; outline-offset: 2px;
-}}
+.stApp :focus-visible {{ outline: 2px solid {ring} !important; outline-offset: 2px; }}
+/* the boxes that scroll (the page, a table's grid) take the focus too: ringed inside */
+.stApp :is([data-testid="stMain"], .dvn-scroller):focus-visible {{ outline-offset: -2px; }}
+/* a drop-down's box and a radio's or a switch's label are ringed, not their inputs */
 .stApp input[role="combobox"]:focus-visible {{ outline: none !important; }}
 .stApp [role="group"]:has(input[role="combobox"]:focus-visible),
 .stApp [data-testid="stRadioOption"]:has(input:focus-visible),
@@ -133,7 +134,9 @@ ACCESSIBILITY_CSS = """
 }}
 /* 2.4.7: controls that are invisible until hovered are shown while they have focus:
    the headings' link icons and the charts' tool bar */
-[data-testid="stHeaderActionElements"] a:focus-visible {{ opacity: 1 !important; }}
+[data-testid="stHeaderActionElements"] a:focus-visible {{
+  opacity: 1 !important; transition: none !important;
+}}
 .js-plotly-plot .plotly .modebar--hover:focus-within > :not(.watermark) {{ opacity: 1; }}
 """
 

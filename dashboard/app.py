@@ -1,12 +1,12 @@
 """The dashboard's entry point and router: `streamlit run dashboard/app.py` (make run).
 
 Every run: choose the language (link, picker, the signed-in user's, the browser's: see
-dashboard/filters.py), sign the user in (dashboard/signin.py; sign-in is off only
-while no users are set up and no real agency's case data is published), register the pages of
-data/reference/dashboard.yaml that the user's role may open (pages/<key>.py), show the
-synthetic-data banner when the published data is synthetic, draw the shared sidebar
-filters (on the pages that use them), run the chosen page, then write the filters into
-the link.
+dashboard/filters.py) and tell the page (<html lang>, ui.accessibility()), sign the user in
+(dashboard/signin.py; sign-in is off only while no users are set up and no real agency's
+case data is published), register the pages of data/reference/dashboard.yaml that the
+user's role may open (pages/<key>.py), show the synthetic-data banner when the published
+data is synthetic, draw the shared sidebar filters (on the pages that use them), run the
+chosen page, then write the filters into the link.
 
 The first page is the default, served at "/". Its own link ("/overview") is registered as
 a hidden alias that switches to "/" with the same link parameters, so a bookmarked or typed
@@ -38,6 +38,7 @@ FAVICON = Path(__file__).resolve().parent / "static" / "favicon.svg"
 filters.begin_run()
 filters.init_language()
 st.set_page_config(page_title=t("app.title"), page_icon=str(FAVICON), layout="wide")
+ui.accessibility()  # the page's language, the charts' names, the focus ring
 
 try:
     filters.language_picker()

@@ -3,8 +3,11 @@
 ("<10", "withheld", "–") at the base of the axis instead. Titles and axis names arrive as
 translated text; nothing here imports streamlit or builds a user-visible word itself.
 
-Colours: Okabe-Ito for categories, viridis for scales (dashboard.yaml), both readable with
-the common forms of colour blindness; series also differ by marker symbol.
+Colours: Okabe-Ito for categories (its light colours darkened to 3:1 on white), viridis for
+scales (dashboard.yaml), both readable with the common forms of colour blindness; series
+also differ by marker symbol, and every value is written in or next to its chart, so no
+figure is told by colour alone. Text is coloured dashboard.plot_style.TEXT or muted(), 4.5:1
+or more (README, Accessibility).
 
 Text is drawn in dashboard/fonts.py's fonts (every language's script), and axis ticks use
 the reader's decimal and group separators (layout.separators, from dashboard.formats).
@@ -12,11 +15,14 @@ the reader's decimal and group separators (layout.separators, from dashboard.for
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 from plotly.subplots import make_subplots
 
 from dashboard import config, fonts, formats, plot_style
@@ -29,7 +35,7 @@ def _charts() -> dict:
 
 
 def palette() -> list[str]:
-    return list(_charts().get("categorical") or ["#0072B2", "#E69F00", "#009E73", "#CC79A7"])
+    return list(_charts().get("categorical") or ["#0072B2", "#D55E00", "#009E73", "#CC79A7"])
 
 
 def muted() -> str:
@@ -44,7 +50,7 @@ def _height(height: int | None) -> int:
     return int(height or _charts().get("height", 420))
 
 
-VALUE_TEXT = "#262730"  # labels of shown values: the page's text colour
+VALUE_TEXT = plot_style.TEXT  # labels of shown values: the page's text colour
 HIDDEN_META = "hidden_labels"  # trace.meta key of the "<10" label traces
 
 
@@ -125,12 +131,17 @@ def _style(fig: go.Figure, height: int | None = None, *, legend: bool = True) ->
         template=plot_style.NAME,
         height=_height(height),
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        font={"size": 13, "family": fonts.css_family()},
+        # the colour set here, not only in the template: st.plotly_chart's Streamlit theme
+        # replaces the template and writes axis text in #808495 (3.8:1 on white)
+        font={"size": 13, "family": fonts.css_family(), "color": plot_style.TEXT},
         separators=formats.separators(),
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         hoverlabel={"font": {"size": 13, "family": fonts.css_family()}},
     )
+    axis_text = {"tickfont_color": plot_style.AXIS_TEXT, "title_font_color": plot_style.AXIS_TEXT}
+    fig.update_xaxes(**axis_text)
+    fig.update_yaxes(**axis_text)
     return fig
 
 
@@ -220,8 +231,9 @@ def heatmap(
     height: int | None = None,
     classes: tuple[Sequence[float], Sequence[str], Sequence[str]] | None = None,
 ) -> go.Figure:
-    """Cells coloured by z with their label written in; hidden cells stay uncoloured and
-    show their label ("<10").
+    """Cells coloured by z with their label written in, dark or white, whichever reads
+    better on the cell's colour (4.5:1 or more, plot_style.text_on); hidden cells stay
+    uncoloured and show their label ("<10") in grey italics, as every chart does.
 
     classes: (edges, colours, edge labels) of the classes of a map on the same page
     (dashboard.maps): the cells then take the same stepped colours, so a colour means the
@@ -236,7 +248,6 @@ def heatmap(
             x=list(x_order),
             y=list(y_order),
             text=text.to_numpy(dtype=object),
-            texttemplate="%{text}",
             hovertemplate=f"{y_title}: %{{y}}<br>{x_title}: %{{x}}<br>{z_title}: %{{text}}<extra></extra>",
             colorscale=sequential(),
             zmin=z_range[0] if z_range else None,
@@ -259,10 +270,63 @@ def heatmap(
                 "ticktext": list(edge_labels)[: len(ticks)],
             },
         )
-    fig.update_layout(plot_bgcolor="#f2f2f2")
+    fig.add_trace(_cell_labels(table, text, z_range, classes))
+    fig.update_layout(plot_bgcolor=plot_style.HEATMAP_EMPTY)
     fig.update_xaxes(title=x_title, type="category", side="top", tickangle=-30)
     fig.update_yaxes(title=y_title, type="category", autorange="reversed")
     return _style(fig, height or max(300, 120 + 30 * len(y_order)), legend=False)
+
+
+def _cell_labels(
+    table: pd.DataFrame,
+    text: pd.DataFrame,
+    z_range: tuple[float, float] | None,
+    classes: tuple[Sequence[float], Sequence[str], Sequence[str]] | None,
+) -> go.Scatter:
+    """The labels of a heatmap's cells as a text trace (plotly writes a heatmap's own
+    labels in one colour, white or grey, under 4.5:1 on the middle of viridis): each shown
+    value in the colour that reads best on its cell, each hidden one in grey italics."""
+    values = table.to_numpy(dtype=float)
+    finite = values[np.isfinite(values)]
+    if classes is not None:
+        edges, colours = [float(e) for e in classes[0]], list(classes[1])
+    lo, hi = (
+        z_range
+        if z_range
+        else ((float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0))
+    )
+    xs, ys, labels, font_colours, styles = [], [], [], [], []
+    for r, row_name in enumerate(table.index):
+        for c, col_name in enumerate(table.columns):
+            label = str(text.iat[r, c])
+            if not label:
+                continue
+            value = values[r, c]
+            if not np.isfinite(value):
+                colour, style = muted(), "italic"
+            else:
+                if classes is not None and len(edges) >= 2 and colours:
+                    i = bisect.bisect_right(edges, value) - 1
+                    cell = colours[min(max(i, 0), len(colours) - 1)]
+                else:
+                    share = 0.5 if hi == lo else min(max((value - lo) / (hi - lo), 0.0), 1.0)
+                    cell = sample_colorscale(sequential(), [share])[0]
+                colour, style = plot_style.text_on(cell), "normal"
+            xs.append(col_name)
+            ys.append(row_name)
+            labels.append(label)
+            font_colours.append(colour)
+            styles.append(style)
+    return go.Scatter(
+        x=xs,
+        y=ys,
+        text=labels,
+        mode="text",
+        textfont={"color": font_colours, "style": styles},
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"cell_labels": True},
+    )
 
 
 def lines(
@@ -301,15 +365,34 @@ def lines(
         )
         hidden = part[y].isna() & (labels != "")
         if hidden.any():
-            # one row of labels per series, so "<10" of two series never overlap
+            # one row of labels per series, so "<10" of two series never overlap; each
+            # label in the muted grey (the series' colours are 3:1 on white, text needs
+            # 4.5:1), beside its series' symbol, open, in its colour
             step = ((y_range[1] - y_range[0]) if y_range else 1.0) * 0.05
+            quarters = [q for q, h in zip(x_order, hidden, strict=True) if h]
+            texts = list(labels[hidden.to_numpy()])
+            row = [base + i * step] * len(quarters)
+            hover = [f"{name}<br>{q}: {lab}" for q, lab in zip(quarters, texts, strict=True)]
+            fig.add_trace(
+                go.Scatter(
+                    x=quarters,
+                    y=row,
+                    mode="markers",
+                    marker={"symbol": f"{SYMBOLS[i % len(SYMBOLS)]}-open", "size": 7},
+                    marker_color=colour,
+                    hovertext=hover,
+                    hoverinfo="text",
+                    showlegend=False,
+                )
+            )
             fig.add_trace(
                 hidden_labels(
-                    x=[q for q, h in zip(x_order, hidden, strict=True) if h],
-                    y=[base + i * step] * int(hidden.sum()),
-                    text=list(labels[hidden.to_numpy()]),
-                    textposition="top center",
-                    textfont={"color": colour, "size": 11},
+                    x=quarters,
+                    y=row,
+                    text=texts,
+                    textposition="middle right",
+                    textfont={"size": 11},
+                    hovertext=hover,
                 )
             )
     fig.update_xaxes(title=x_title, type="category")
@@ -669,7 +752,7 @@ def scatter(
             showlegend=False,
         )
     )
-    fig.add_hline(y=0, line={"color": "#999999", "width": 1, "dash": "dot"})
+    fig.add_hline(y=0, line={"color": plot_style.REFERENCE_LINE, "width": 1, "dash": "dot"})
     if xs:
         y_lo, y_hi = min(0.0, min(ys)), max(0.0, max(ys))
         pad = (y_hi - y_lo) * 0.15 or 0.1

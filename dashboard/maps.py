@@ -39,7 +39,7 @@ SHAPES_FILE = paths.MAP_FILE
 N_CLASSES = 5
 MISSING_COLOR = "#d9d9d9"  # light grey: suppressed or no data
 EDGE_COLOR = "#ffffff"  # province borders
-OUTLINE_COLOR = "#555555"  # country borders on the regional map
+OUTLINE_COLOR = "#555555"  # country borders (7.5:1 on white)
 # Views wider than WIDE_VIEW_EXTENT degrees draw shapes simplified to WIDE_VIEW_TOLERANCE
 # degrees (under a pixel at dashboard sizes): a third of the data to send to the browser.
 WIDE_VIEW_EXTENT = 25.0
@@ -180,10 +180,15 @@ def _drawables(path: str, level: str, tolerance: float = 0.0) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("code", drop=False)
 
 
-@lru_cache(maxsize=4)
-def _country_outlines(path: str, tolerance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """Country borders (exteriors of the dissolved countries) as one line trace."""
+@lru_cache(maxsize=8)  # the region and each of the six countries
+def _country_outlines(
+    path: str, tolerance: float = 0.0, country: str | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Country borders (exteriors of the dissolved countries) as one line trace; of one
+    country only when given."""
     gdf = (_coarse(path, tolerance) if tolerance > 0 else _shapes(path)).dissolve(by="country")
+    if country is not None:
+        gdf = gdf[gdf.index == country]
     xs, ys = [], []
     for geom in gdf.geometry:
         for part in _polygon_parts(geom):
@@ -428,10 +433,14 @@ def _figure(
         yaxis={**axis, "range": [y0 - pad_y, y1 + pad_y], "scaleanchor": "x", "scaleratio": ratio},
         hovermode="closest",
         dragmode="pan",
-        font={"family": fonts.css_family()},
+        font={"family": fonts.css_family(), "color": plot_style.TEXT},  # 4.5:1 (charts._style)
         hoverlabel={"font": {"family": fonts.css_family()}},
         legend={
-            "title": {"text": html.escape(value_label, quote=False)},
+            # in the page's text colour: Streamlit's chart theme writes it in #808495 (3.8:1)
+            "title": {
+                "text": html.escape(value_label, quote=False),
+                "font": {"color": plot_style.TEXT},
+            },
             "itemclick": False,
             "itemdoubleclick": False,
             "yanchor": "top",
@@ -480,7 +489,9 @@ def province_map(
     units = _drawables(src, "province", tolerance)
     if country is not None:
         units = units[units["country"] == country]
-    outlines = _country_outlines(src, tolerance) if country is None else None
+    # the country's border in dark grey on a country's map too: a pale province on its
+    # edge keeps a 3:1 outline against the page (WCAG 1.4.11)
+    outlines = _country_outlines(src, tolerance, country) if len(units) else None
     return _figure(
         units,
         values,

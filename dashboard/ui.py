@@ -1,6 +1,8 @@
 """Streamlit building blocks shared by the pages: the cached connection, the page wrapper
-(title, plain messages instead of tracebacks), key figures, and chart_block() (chart, a
-one-line reading, the same numbers as a table, CSV and Excel downloads).
+(title, plain messages instead of tracebacks), key figures, chart_block() (chart, a
+one-line reading, the same numbers as a table, CSV and Excel downloads), and what every
+run needs for accessibility (accessibility(): the page's language, the charts' names, the
+focus ring; README, Accessibility).
 
 A page is a script pages/<key>.py that defines body(ctx) and ends with
 `ui.run_page("<key>", body)`; see pages/overview.py.
@@ -8,6 +10,7 @@ A page is a script pages/<key>.py that defines body(ctx) and ends with
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +33,10 @@ log = logging.getLogger(__name__)
 PAGE_KEY = "_page_this_run"  # the page being drawn (the audit trail records downloads by page)
 STATIC_TABLE = "static_table"  # container key prefix (CSS class st-key-static_table_<name>)
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+SECTION_KEY = "_section_this_run"  # the last section title drawn: the next chart's name
+CHART_BLOCK = "chart_block"  # container key prefix of a chart with its reading and table
+A11Y_NAME = "a11y_name"  # layout.meta key: the chart's accessible name (its title)
+A11Y_MARK = "gms-a11y"  # class of the hidden element that carries the CSS and script below
 
 
 # --- data access --------------------------------------------------------------------------
@@ -97,6 +104,114 @@ def synthetic_banner(*, mixed: bool = False) -> None:
     st.warning(t("banner.mixed" if mixed else "banner.synthetic"), icon=":material/science:")
 
 
+# --- accessibility ------------------------------------------------------------------------
+
+# WCAG 2.1 AA rules the theme (.streamlit/config.toml) has no option for, injected once per
+# run by accessibility(). {ring} is the theme's primary colour, {faded} the text colour at
+# the 60% opacity of Streamlit's captions (4.7:1 on the sidebar), {placeholder} at the 70%
+# of its placeholders.
+ACCESSIBILITY_CSS = """
+/* the element that carries this style and the script takes no room */
+.stElementContainer:has(.{mark}) {{ display: none; }}
+/* 1.4.3: Streamlit draws a disabled widget's label and placeholder (the province list
+   before a country is chosen: "Choose a country first") at 40% of the text colour,
+   2.3:1; no theme option reaches them: the label as a caption, the placeholder as an
+   enabled one (70%, 6.5:1 on the drop-down's #f1f0ee) */
+[data-testid="stWidgetLabel"][disabled] {{ color: {faded}; }}
+.stApp input:disabled::placeholder {{ color: {placeholder}; }}
+/* 2.4.7 and 1.4.11: one focus ring, 3:1 or more on every background, wherever the
+   keyboard is (Streamlit's own is a half-transparent shadow, 2.3:1, and some controls,
+   the menu's page links and the drop-downs, show none) */
+.stApp :focus-visible {{ outline: 2px solid {ring} !important; outline-offset: 2px; }}
+/* the boxes that scroll (the page, a table's grid) take the focus too: ringed inside */
+.stApp :is([data-testid="stMain"], .dvn-scroller):focus-visible {{ outline-offset: -2px; }}
+/* a drop-down's box and a radio's or a switch's label are ringed, not their inputs */
+.stApp input[role="combobox"]:focus-visible {{ outline: none !important; }}
+.stApp [role="group"]:has(input[role="combobox"]:focus-visible),
+.stApp [data-testid="stRadioOption"]:has(input:focus-visible),
+.stApp [data-testid="stCheckbox"] label:has(input:focus-visible) {{
+  outline: 2px solid {ring}; outline-offset: 2px; border-radius: 0.5rem;
+}}
+/* 2.4.7: controls that are invisible until hovered are shown while they have focus:
+   the headings' link icons and the charts' tool bar */
+[data-testid="stHeaderActionElements"] a:focus-visible {{
+  opacity: 1 !important; transition: none !important;
+}}
+.js-plotly-plot .plotly .modebar--hover:focus-within > :not(.watermark) {{ opacity: 1; }}
+"""
+
+# Every run: the page's language (WCAG 3.1.1: a screen reader reads Khmer with a Khmer
+# voice); Streamlit's page says lang="en" whatever is shown. Once per browser tab: an
+# observer that gives every chart drawn by chart_block() its accessible name (1.1.1): the
+# chart's box becomes a figure named by its title (layout.meta.a11y_name) and described
+# by the reading line under it; plotly's drawing (axis ticks, hover layers) is hidden from
+# screen readers, which find the same numbers in the table just after it. The tool bar's
+# labels are plotly's English: marked so (3.1.2).
+ACCESSIBILITY_JS = """
+(() => {
+  document.documentElement.lang = %(lang)s;
+  if (window.gmsAccessibility) { window.gmsAccessibility(); return; }
+  let readings = 0, pending = false;
+  const label = () => {
+    document.querySelectorAll('[data-testid="stPlotlyChart"]').forEach((box) => {
+      const gd = box.querySelector('.js-plotly-plot');
+      const meta = gd && gd.layout && gd.layout.meta;
+      const name = meta && meta[%(name_key)s];
+      if (!name) return;
+      if (box.getAttribute('role') !== 'figure') box.setAttribute('role', 'figure');
+      if (box.getAttribute('aria-label') !== name) box.setAttribute('aria-label', name);
+      box.querySelectorAll('svg.main-svg:not([aria-hidden])')
+        .forEach((svg) => svg.setAttribute('aria-hidden', 'true'));
+      const bar = box.querySelector('.modebar-container');
+      if (bar && bar.lang !== 'en') bar.lang = 'en';
+      const block = box.closest('[class*="st-key-%(block)s_"]');
+      const reading = block && block.querySelector('[data-testid="stCaptionContainer"]');
+      if (reading) {
+        if (!reading.id) reading.id = 'gms-reading-' + (++readings);
+        if (box.getAttribute('aria-describedby') !== reading.id)
+          box.setAttribute('aria-describedby', reading.id);
+      }
+    });
+  };
+  window.gmsAccessibility = label;
+  new MutationObserver(() => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => { pending = false; label(); });
+  }).observe(document.body, {childList: true, subtree: true});
+  label();
+})();
+"""
+
+
+def _rgba(colour: str, alpha: float) -> str:
+    value = colour.lstrip("#")
+    red, green, blue = (int(value[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({red}, {green}, {blue}, {alpha})"
+
+
+def accessibility() -> None:
+    """Once per run, before anything else is drawn: the page's language, the charts'
+    accessible names and the rules of ACCESSIBILITY_CSS (README, Accessibility). One
+    hidden element (st.html runs its script in the page itself, not in an iframe)."""
+    text = st.get_option("theme.textColor") or "#141312"
+    css = ACCESSIBILITY_CSS.format(
+        mark=A11Y_MARK,
+        ring=st.get_option("theme.primaryColor") or "#1f5f8b",
+        faded=_rgba(text, 0.6),
+        placeholder=_rgba(text, 0.7),
+    )
+    script = ACCESSIBILITY_JS % {
+        "lang": json.dumps(i18n.get_locale()),
+        "name_key": json.dumps(A11Y_NAME),
+        "block": CHART_BLOCK,
+    }
+    st.html(
+        f'<style>{css}</style><span class="{A11Y_MARK}"></span><script>{script}</script>',
+        unsafe_allow_javascript=True,
+    )
+
+
 # --- pages --------------------------------------------------------------------------------
 
 
@@ -124,6 +239,7 @@ def run_page(
     cases is protected on its own; the budget page's lines are not about cases); otherwise
     it says that nothing is shown."""
     st.session_state[PAGE_KEY] = key
+    st.session_state[SECTION_KEY] = t(f"page.{key}.title")
     st.title(t(f"page.{key}.title"))
     intro = f"page.{key}.intro"
     if i18n.has(intro):
@@ -277,17 +393,25 @@ def chart_block(
     download_name: str,
     *,
     note: str | None = None,
+    title: str | None = None,
 ) -> None:
     """The chart; under it one plain sentence saying what it shows; then the same numbers as
-    a table (in an expander) with CSV and Excel downloads of exactly that table."""
+    a table (in an expander) with CSV and Excel downloads of exactly that table.
+
+    title: the chart's accessible name (what a screen reader announces for it, with the
+    reading as its description); by default the title of the section it is drawn in."""
     tables.require_view(table)
     charts.name_hidden(fig, t("chart.hidden_note", k=k_value()))
-    st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"chart_{download_name}")
-    st.caption(reading)
-    if note:
-        st.caption(note)
-    with st.expander(t("table.show"), icon=":material/table:"):
-        table_block(table, download_name)
+    name = title or st.session_state.get(SECTION_KEY) or ""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    fig.update_layout(meta={**meta, A11Y_NAME: name})
+    with st.container(key=f"{CHART_BLOCK}_{download_name}"):
+        st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=f"chart_{download_name}")
+        st.caption(reading)
+        if note:
+            st.caption(note)
+        with st.expander(t("table.show"), icon=":material/table:"):
+            table_block(table, download_name)
 
 
 def text_table(rows: list[dict[str, str]]) -> None:
@@ -307,6 +431,8 @@ def reference_table(df: pd.DataFrame) -> None:
 
 
 def section(title: str, text: str | None = None) -> None:
+    """A titled section; its title names the charts drawn in it (chart_block)."""
+    st.session_state[SECTION_KEY] = title
     st.subheader(title)
     if text:
         st.markdown(text)

@@ -5,12 +5,14 @@ that server only.
 The server runs in its own process group and is always stopped at the end of the module,
 children included. Its output goes to a log file that the tests read (errors, missing
 translations). Chromium's requests to any host other than the server's are aborted and
-recorded in `Browser.blocked`.
+recorded in `Browser.blocked`. axe_violations(): axe-core's WCAG 2.1 A and AA rules on a
+page (the accessibility tests, README Accessibility).
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import signal
@@ -197,6 +199,31 @@ def browser(tmp_path_factory) -> Iterator[Browser]:
             yield Browser(context, page, blocked)
         finally:
             context.close()
+
+
+# --- accessibility --------------------------------------------------------------------------
+
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_21_AA}, "resultTypes": ["violations"]}
+
+
+@functools.cache
+def _axe():
+    from axe_playwright_python.sync_playwright import Axe  # ships axe-core: nothing fetched
+
+    return Axe()
+
+
+def axe_violations(page) -> list[str]:
+    """Every WCAG 2.1 A/AA violation axe-core finds on the page, one line per element:
+    rule id (impact), the element's selector, what is wrong."""
+    found = _axe().run(page, options=AXE_OPTIONS).response["violations"]
+    return [
+        f"{v['id']} ({v['impact']}) {' '.join(map(str, node['target']))}: "
+        + " ".join(node.get("failureSummary", v["help"]).split())
+        for v in found
+        for node in v["nodes"]
+    ]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import tomli_w
 
 from dashboard import access, i18n
 
-from .conftest import serve
+from .conftest import axe_violations, serve
 from .test_browser import Checkpoint, screenshot, wait_ready
 
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
@@ -129,3 +129,13 @@ def test_sign_in_download_sign_out_are_in_the_audit_trail_in_order(browser, serv
     from dashboard import audit
 
     assert audit.Trail(trail).verify() == []
+
+
+def test_the_sign_in_form_meets_wcag_21_aa(browser, server):
+    """axe-core's WCAG 2.1 A and AA rules on the form every user meets first (the pages
+    behind it: tests/browser/test_a11y.py)."""
+    pytest.importorskip("axe_playwright_python")
+    page = sign_in_form(browser, server)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)

@@ -6,6 +6,7 @@ import math
 
 import pandas as pd
 import pytest
+from plotly.colors import sample_colorscale
 
 from dashboard import charts
 from dashboard.protect import Count, Statistic, protect
@@ -130,3 +131,70 @@ def test_scatter_leaves_out_hidden_points():
     assert list(fig.data[0].x) == [100.0] and math.isclose(fig.data[0].y[0], 0.4)
     crowded = charts._label_positions([1.0, 1.05, 5.0], [1.0, 0.98, 0.0])
     assert crowded == ["top center", "bottom center", "top center"]
+
+
+def test_chart_colours_meet_wcag_contrast():
+    """WCAG 2.1 AA: text in charts 4.5:1 (on white, and on the heatmaps' grey behind hidden
+    cells), the categorical colours that draw lines, bars and markers 3:1 on white."""
+    from dashboard import plot_style
+
+    white, grey = plot_style.BACKGROUND, plot_style.HEATMAP_EMPTY
+    assert plot_style.contrast("#767676", white) == pytest.approx(4.54, abs=0.01)
+    for text in (charts.VALUE_TEXT, charts.muted(), plot_style.TEXT):
+        assert plot_style.contrast(text, white) >= 4.5, text
+        assert plot_style.contrast(text, grey) >= 4.5, text
+    assert plot_style.contrast(plot_style.REFERENCE_LINE, white) >= 3
+    low = {c: round(plot_style.contrast(c, white), 2) for c in charts.palette()}
+    assert all(r >= 3 for r in low.values()), low
+    assert len(set(charts.palette())) == len(charts.palette()) >= 6  # six countries
+
+
+def test_hidden_points_of_a_line_carry_their_series_symbol_and_grey_text():
+    df = pd.DataFrame(
+        {
+            "q": ["Q1", "Q2", "Q1", "Q2"],
+            "s": ["A", "A", "B", "B"],
+            "v": [0.5, float("nan"), float("nan"), 0.4],
+            "v_label": ["50%", "<10", "<10", "40%"],
+        }
+    )
+    fig = charts.lines(
+        df, x="q", x_order=["Q1", "Q2"], y="v", series="s", series_order=["A", "B"],
+        x_title="Quarter", y_title="Share", y_range=(0.0, 1.0),
+    )  # fmt: skip
+    labels = [
+        tr for tr in fig.data if isinstance(tr.meta, dict) and tr.meta.get(charts.HIDDEN_META)
+    ]
+    assert [list(tr.text) for tr in labels] == [["<10"], ["<10"]]
+    assert all(tr.textfont.color == charts.muted() for tr in labels)
+    marks = [tr for tr in fig.data if tr.mode == "markers"]
+    assert [tr.marker.symbol for tr in marks] == ["circle-open", "square-open"]
+    assert [tr.marker.color for tr in marks] == charts.palette()[:2]
+    assert list(marks[1].hovertext) == ["B<br>Q1: <10"]
+
+
+def test_heatmap_cell_labels_read_on_their_cells():
+    """Each shown value is written dark or white, whichever is 4.5:1 or more on its cell's
+    colour; a hidden one in grey italics on the grey behind hidden cells."""
+    from dashboard import plot_style
+
+    df = suppress(
+        pd.DataFrame(
+            {"x": ["a", "b", "c", "d"], "y": ["r"] * 4, "n": [20, 30, 40, 5],
+             "v": [1.0, 2.5, 4.0, 3.0]}
+        ),
+        {"n": Count(), "v": Statistic("n", "score")},
+    )  # fmt: skip
+    fig = charts.heatmap(
+        df, x="x", y="y", z="v", x_order=list("abcd"), y_order=["r"], x_title="X",
+        y_title="Y", z_title="Z", z_range=(1.0, 4.0),
+    )  # fmt: skip
+    assert not fig.data[0].texttemplate  # the heatmap's own labels: one colour for all
+    labels = fig.data[1]
+    assert labels.meta == {"cell_labels": True} and list(labels.x) == list("abcd")
+    assert list(labels.text)[-1] == "<10"
+    assert list(labels.textfont.style) == ["normal"] * 3 + ["italic"]
+    cells = sample_colorscale(charts.sequential(), [0.0, 0.5, 1.0])
+    for colour, cell in zip(labels.textfont.color[:3], cells, strict=True):
+        assert plot_style.contrast(colour, cell) >= 4.5, (colour, cell)
+    assert labels.textfont.color[3] == charts.muted()

@@ -307,3 +307,28 @@ def test_a_new_publication_shows_without_restart(tmp_path, monkeypatch):
     assert_clean(at)
     assert metrics(at)["Active cases"][0] == shown(expected_kpis(changed, DEFAULT), "active_cases")
     assert metrics(at)["Active cases"][0] != before
+
+
+# --- accessibility (README, Accessibility; the browser checks: tests/browser/test_a11y.py) -
+
+
+def test_every_run_tells_the_page_its_language_and_names_each_chart_by_its_section():
+    import json
+
+    from dashboard import i18n, ui
+
+    at = start("outcomes_by_province", lang="km")
+    assert_clean(at)
+    scripts = [el.proto.body for el in at.get("html") if ui.A11Y_MARK in el.proto.body]
+    assert len(scripts) == 1 and 'document.documentElement.lang = "km";' in scripts[0]
+    assert json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["meta"]["map"] is True
+    names = [
+        json.loads(el.proto.spec)["layout"]["meta"][ui.A11Y_NAME] for el in at.get("plotly_chart")
+    ]
+    i18n.set_locale("km")
+    try:
+        sections = [h.value for h in at.subheader]
+        assert names[-1] == i18n.t("outcomes.change.title")
+    finally:
+        i18n.set_locale("en")
+    assert names and all(name in sections for name in names), (names, sections)

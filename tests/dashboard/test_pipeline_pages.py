@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import i18n
+from dashboard import charts, i18n
 from dashboard.queries.selection import add_quarters, quarter_code
 from reference import framework
 from tests.dashboard import expected as ex
@@ -271,7 +271,7 @@ def test_share_reintegrated_bars_label_every_shown_value(marts, period, opened):
         and f["layout"]["xaxis"]["title"]["text"] == "Share reintegrated"
     )
     bars = fig["data"][0]
-    assert bars["textposition"] == "outside" and bars["textfont"]["color"] == "#262730"
+    assert bars["textposition"] == "outside" and bars["textfont"]["color"] == charts.VALUE_TEXT
     texts = dict(zip(array(bars["y"]), array(bars["text"]), strict=True))
     end = in_period(marts["mart_caseload"], (period[1], period[1]))
     columns = [

@@ -37,7 +37,9 @@ from .test_browser import (
     wait_ready,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("browser")]
+# its own group: it runs beside the other browser tests, on the other worker, with its own
+# server and browser (about five minutes alone)
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("a11y")]
 
 try:
     import axe_playwright_python  # noqa: F401

@@ -49,13 +49,16 @@ def in_language(code: str, key: str, **kwargs) -> str:
 # --- every page, every language ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("page", PAGES)
-def test_every_page_runs_in_every_language(page, lang):
-    at = start(page, lang=lang)
+def assert_runs_in(at: AppTest, page: str, lang: str) -> None:
     assert_clean(at)
     assert at.selectbox(key="f_lang").value == lang
     assert at.title[0].value == in_language(lang, f"page.{page}.title")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_english(page):
+    """(Every other language: the English-left test below runs each page in it too.)"""
+    assert_runs_in(start(page, lang="en"), page, "en")
 
 
 def _shown_texts(at: AppTest) -> list[str]:
@@ -105,10 +108,11 @@ def _english_texts(page: str) -> frozenset[str]:
     return frozenset(_shown_texts(start(page, lang="en")))
 
 
-def english_left(page: str, lang: str) -> list[str]:
+def english_left(page: str, lang: str, at: AppTest | None = None) -> list[str]:
+    """The texts of the page in lang (as run in `at`, or run now) that are the English's."""
     english = _english_texts(page)
     names = _proper_names()
-    shown = _shown_texts(start(page, lang=lang))
+    shown = _shown_texts(at if at is not None else start(page, lang=lang))
     return sorted(
         {t for t in shown if t in english and t not in names and not CODE_LIKE.search(t.strip())}
     )
@@ -139,7 +143,9 @@ def _until_translated(lang: str):
 @pytest.mark.parametrize("lang", [_until_translated(c) for c in LANGUAGES if c != "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_no_heading_or_label_is_left_in_english(page, lang):
-    left = english_left(page, lang)
+    at = start(page, lang=lang)
+    assert_runs_in(at, page, lang)  # every page runs in every language
+    left = english_left(page, lang, at)
     assert not left, f"{len(left)} texts in English on {page} in {lang}: {left[:8]}"
 
 

@@ -215,13 +215,16 @@ def _format_date(value: dt.date, pattern: str) -> str:
 
 def quarter(value: object) -> str:
     """The quarter that starts on (or contains) that date: "Q3 2024", "ไตรมาส 3 2567"."""
-    day = _as_date(value)
-    code = i18n.get_locale()
+    return _format_date(_as_date(value), _quarter_pattern(i18n.get_locale()))
+
+
+@lru_cache(maxsize=16)
+def _quarter_pattern(code: str) -> str:
     # CLDR abbreviates some languages' quarters with the English "Q1" (Vietnamese, Burmese):
     # their readers get the quarter's name in their language ("Quý 1 năm 2024") instead
     short = _locale(code).quarters["format"]["abbreviated"][1]
     skeleton = "yQQQQ" if code != i18n.FALLBACK and short.startswith("Q") else "yQQQ"
-    return _format_date(day, _skeleton_pattern(code, skeleton))
+    return _skeleton_pattern(code, skeleton)
 
 
 def date(value: object) -> str:

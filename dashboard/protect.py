@@ -116,7 +116,7 @@ class Amount:
 
 
 Rule = Count | Cases | Sum | Ratio | Statistic | Derived | Records | Amount
-_RANK = {Cases: 0, Count: 0, Records: 0, Amount: 0, Sum: 1, Ratio: 2, Statistic: 2, Derived: 3}
+_RANK = {Count: 0, Records: 0, Amount: 0, Sum: 1, Ratio: 2, Statistic: 2, Derived: 3}
 
 
 def k_value() -> int:
@@ -165,12 +165,14 @@ def protect(
         return pd.to_numeric(df[col], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
 
     true = {c: numbers(c) for c in rules}
+    # the Cases gates are only read (true[...]); everything below is about the figures
+    figures = {c: r for c, r in rules.items() if not isinstance(r, Cases)}
     shown: dict[str, np.ndarray] = {}
     hidden: dict[str, np.ndarray] = {}
     undefined: dict[str, np.ndarray] = {}
     rows = len(df)
-    for col in sorted(rules, key=lambda c: _RANK[type(rules[c])]):
-        rule, v = rules[col], true[col]
+    for col in sorted(figures, key=lambda c: _RANK[type(figures[c])]):
+        rule, v = figures[col], true[col]
         if isinstance(rule, Count):
             n = np.nan_to_num(v).astype("int64")
             keys = np.nan_to_num(numbers(f"{col}_key")).astype("int64")
@@ -180,8 +182,6 @@ def protect(
             if rule.cases is not None:  # events of fewer than k cases
                 hidden[col] |= (n > 0) & (np.nan_to_num(true[rule.cases]) < k)
             undefined[col] = np.isnan(v)
-        elif isinstance(rule, Cases):
-            continue
         elif isinstance(rule, Sum):
             n = np.nan_to_num(true[rule.n])
             keys = np.nan_to_num(numbers(f"{rule.n}_key"))
@@ -230,15 +230,13 @@ def protect(
 
     if group_by is not None:
         small = _small_groups(df, rules, true, list(group_by), k)
-        for col in rules:
-            if not isinstance(rules[col], Records | Amount | Cases):
+        for col in figures:
+            if not isinstance(figures[col], Records | Amount):
                 hidden[col] = hidden[col] | small
 
     sup, nodata = hidden_text(k), t("value.no_data")
     columns: dict[str, object] = {}
-    for col, rule in rules.items():
-        if isinstance(rule, Cases):
-            continue
+    for col, rule in figures.items():
         hide = hidden[col]
         undef = undefined[col] & ~hide
         row_kinds = list((kinds or {}).get(col, [rule.kind] * rows))
@@ -262,7 +260,7 @@ def protect(
     out = pd.concat([out, pd.DataFrame(columns, index=df.index)], axis=1)
     out.attrs[MARK] = {
         "k": k,
-        "columns": [c for c, r in rules.items() if not isinstance(r, Cases)],
+        "columns": list(figures),
         # what each figure is over, for checks of the output (tests/dashboard)
         "counts": [c for c, r in rules.items() if isinstance(r, Count)],
         "over": {c: _over(r) for c, r in rules.items() if _over(r)},
@@ -305,7 +303,7 @@ def _check_columns(df: pd.DataFrame, rules: Mapping[str, Rule], passthrough: set
                 raise ProtectionError(f"{col} depends on {other}, which has no rule")
         cases = rule.cases if isinstance(rule, Count) else None
         if cases is not None and not isinstance(rules.get(cases), Cases | Count):
-            raise ProtectionError(f"{col}: its cases {rule.cases} must be Cases or a Count")
+            raise ProtectionError(f"{col}: its cases {cases} must be Cases or a Count")
         if isinstance(rule, Sum | Statistic) and not isinstance(rules[rule.n], Count):
             raise ProtectionError(f"{col} must be over a count, not {rule.n}")
         if isinstance(rule, Ratio):

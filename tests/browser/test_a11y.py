@@ -23,6 +23,7 @@ import pytest
 
 from dashboard import i18n
 from reference import framework
+from tests.dashboard.test_languages import in_language
 
 from .conftest import axe_violations
 from .test_browser import (
@@ -94,14 +95,6 @@ FOCUS_JS = """() => {
 }"""
 
 
-def _in(lang: str, key: str, **kwargs) -> str:
-    i18n.set_locale(lang)
-    try:
-        return i18n.t(key, **kwargs)
-    finally:
-        i18n.set_locale("en")
-
-
 def open_every_table(page) -> None:
     """Open every "show the numbers" expander (the tables and their download buttons)."""
     page.evaluate(
@@ -158,15 +151,15 @@ def test_the_page_language_follows_the_picker(browser, server):
     page = open_page(browser, server, DEFAULT_PAGE, "?lang=km")
     assert page.evaluate("document.documentElement.lang") == "km"
     picker = page.locator('[data-testid="stSidebar"]').get_by_role(
-        "combobox", name=_in("km", "filters.language"), exact=True
+        "combobox", name=in_language("km", "filters.language"), exact=True
     )
     picker.click()
     page.get_by_role("option", name=i18n.language_name("th"), exact=True).click()
     page.wait_for_function("() => document.documentElement.lang === 'th'", timeout=20_000)
     wait_ready(page, 1)
-    assert page.locator("h1").first.inner_text().strip() == _in("th", "page.overview.title")
+    assert page.locator("h1").first.inner_text().strip() == in_language("th", "page.overview.title")
     link = page.locator('[data-testid="stSidebarNavLink"]').filter(
-        has_text=_in("th", "page.methodology.title")
+        has_text=in_language("th", "page.methodology.title")
     )
     link.click()
     page.wait_for_function("() => location.pathname === '/methodology'")
